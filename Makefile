@@ -1,0 +1,68 @@
+# samsyn: `make demo` to try it, `make test` to run every test. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+CHROMIUM := /usr/bin/chromium
+AXE := e2e/node_modules/axe-core/axe.min.js
+DEMO_ENV := SAMSYN_DEBUG=1
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help install demo serve test test-fast check lint format migrations-check messages browser clean
+
+help:
+	@echo "make demo     install, migrate, load demo data and serve on http://127.0.0.1:8000"
+	@echo "make test     install and run the whole suite (browser journeys included)"
+	@echo "make check    ruff, ruff format --check, mypy, makemigrations --check"
+	@echo "make format   format the code with ruff"
+	@echo "make messages update and compile the translation catalogues"
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+	@touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	@mkdir -p var
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops)"
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+# Browser tests use Debian's Chromium and axe-core from the npm registry; nothing else is downloaded.
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+$(AXE): e2e/package.json e2e/package-lock.json
+	cd e2e && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+browser: $(CHROMIUM) $(AXE)
+
+test: install browser
+	$(PY) -m pytest
+
+test-fast: install
+	$(PY) -m pytest -m "not e2e"
+
+check: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy samsyn
+	$(PY) manage.py makemigrations --check --dry-run --settings=samsyn.test_settings
+
+format: install
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+messages: install
+	cd samsyn && ../$(PY) ../manage.py makemessages -l en --no-obsolete --settings=samsyn.test_settings
+	cd samsyn && ../$(PY) ../manage.py compilemessages --settings=samsyn.test_settings
+
+clean:
+	rm -rf $(VENV) var e2e/node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,196 @@
+"""Sign-in in two steps (password, then one-time code), enrolment and the account page."""
+
+from __future__ import annotations
+
+import base64
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from samsyn.accounts import services
+from samsyn.accounts.forms import EnrolmentForm, LoginForm, OneTimeCodeForm
+from samsyn.audit.models import Action
+from samsyn.audit.services import audit_record
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("core:start")
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        return f"{reverse('accounts:verify')}?next={_safe_next(self.request)}"
+
+
+@login_required
+def verify(request: HttpRequest) -> HttpResponse:
+    person = request.user
+    if person.is_verified():  # type: ignore[union-attr]
+        return redirect(_safe_next(request))
+    if not services.has_confirmed_totp(person=person):  # type: ignore[arg-type]
+        return redirect(f"{reverse('accounts:enrol')}?next={_safe_next(request)}")
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(person, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            if isinstance(device, StaticDevice):
+                audit_record(actor=person, action=Action.RECOVERY_CODE_USED, target=person)  # type: ignore[arg-type]
+                left = device.token_set.count()
+                messages.warning(
+                    request,
+                    _(
+                        "Du loggade in med en reservkod. Du har %(left)s kvar. "
+                        "Skapa nya under Mitt konto."
+                    )
+                    % {"left": left},
+                )
+            else:
+                audit_record(actor=person, action=Action.SECOND_FACTOR_OK, target=person)  # type: ignore[arg-type]
+            return redirect(_safe_next(request))
+        audit_record(actor=person, action=Action.SECOND_FACTOR_FAILED, target=person)  # type: ignore[arg-type]
+        totp = TOTPDevice.objects.filter(user=person, confirmed=True).first()
+        allowed, _info = totp.verify_is_allowed() if totp else (True, None)
+        if not allowed:
+            form.add_error(
+                "token",
+                _("För många felaktiga koder i rad. Vänta en stund och försök igen."),
+            )
+        else:
+            form.add_error(
+                "token",
+                _(
+                    "Koden stämmer inte. Skriv den kod som visas i appen just nu, "
+                    "och kontrollera att telefonens klocka går rätt."
+                ),
+            )
+    return render(request, "accounts/verify.html", {"form": form, "next": _safe_next(request)})
+
+
+def _qr_svg(uri: str) -> str:
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
+    buffer = BytesIO()
+    image.save(buffer)
+    svg = buffer.getvalue().decode()
+    return svg[svg.index("<svg") :]
+
+
+@login_required
+def enrol(request: HttpRequest) -> HttpResponse:
+    person = request.user
+    if services.has_confirmed_totp(person=person):  # type: ignore[arg-type]
+        return redirect(f"{reverse('accounts:verify')}?next={_safe_next(request)}")
+    device = services.totp_device_for_enrolment(person=person)  # type: ignore[arg-type]
+    form = EnrolmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = services.totp_enrolment_confirm(
+            person=person,  # type: ignore[arg-type]
+            device=device,
+            token=form.cleaned_data["token"],
+        )
+        if codes is not None:
+            otp_login(request, device)
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "next": _safe_next(request), "first_time": True},
+            )
+        form.add_error(
+            "token",
+            _("Koden stämmer inte. Skanna QR-koden igen eller skriv in nyckeln för hand."),
+        )
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "accounts/enrol.html",
+        {
+            "form": form,
+            # The SVG is produced by qrcode from our own URI: it holds no user input.
+            "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308
+            "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+            "next": _safe_next(request),
+        },
+    )
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    person = request.user
+    recovery = StaticDevice.objects.filter(user=person).first()
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "person": person,
+            "recovery_left": recovery.token_set.count() if recovery else 0,
+            "totp_enrolled": services.has_confirmed_totp(person=person),  # type: ignore[arg-type]
+        },
+    )
+
+
+@login_required
+@require_POST
+def recovery_codes_new(request: HttpRequest) -> HttpResponse:
+    codes = services.recovery_codes_replace(person=request.user, actor=request.user)  # type: ignore[arg-type]
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": codes, "next": reverse("accounts:account"), "first_time": False},
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("Du är utloggad."))
+    return HttpResponseRedirect(reverse("accounts:login"))
+
+
+@login_required
+@require_POST
+def logout_everywhere(request: HttpRequest) -> HttpResponse:
+    services.sessions_end_everywhere(person=request.user, actor=request.user)  # type: ignore[arg-type]
+    logout(request)
+    messages.info(request, _("Du är utloggad på alla enheter."))
+    return HttpResponseRedirect(reverse("accounts:login"))
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:account")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        audit_record(
+            actor=self.request.user,  # type: ignore[arg-type]
+            action=Action.UPDATE,
+            target=self.request.user,  # type: ignore[arg-type]
+            detail={"fields": ["password"]},
+        )
+        messages.success(self.request, _("Ditt lösenord är bytt."))
+        return response

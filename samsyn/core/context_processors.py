@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from samsyn.organisations.models import Role
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """What the header shows: the links a signed-in, verified person may use."""
+    user = getattr(request, "user", None)
+    verified = bool(user and user.is_authenticated and user.is_verified())  # type: ignore[union-attr]
+    return {
+        "nav_verified": verified,
+        "nav_is_admin": verified and user.has_role(Role.ADMINISTRATOR),  # type: ignore[union-attr]
+        "session_timeout_minutes": settings.SESSION_TIMEOUT_MINUTES,
+    }

@@ -1,0 +1,294 @@
+"""Every write about organisations, people and local policy: validated, transactional, audited."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from samsyn.audit.models import Action
+from samsyn.audit.services import audit_record
+from samsyn.organisations.models import (
+    CrimeCost,
+    District,
+    Instrument,
+    LocalPolicy,
+    Municipality,
+    Organisation,
+    Person,
+    Role,
+    RoleAssignment,
+)
+
+# Changes to these are recorded with old and new value; they are configuration, not
+# personal data. Changes to people are recorded by field name only.
+_POLICY_FIELDS = [
+    "target_age_min",
+    "target_age_max",
+    "meeting_cadence_weeks",
+    "premeeting",
+    "consent_validity_months",
+    "consent_guardians_only_below_age",
+    "consent_youth_alone_from_age",
+    "required_actor_kinds",
+    "sig_cost_per_youth_year",
+    "placement_cost_per_year",
+]
+_ORGANISATION_FIELDS = ["name", "kind", "district", "parent", "is_active"]
+_PERSON_FIELDS = [
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "title",
+    "phone",
+    "organisation",
+    "is_active",
+]
+
+
+def _apply(instance: Any, fields: Iterable[str], data: dict[str, Any]) -> list[str]:
+    changed = []
+    for field in fields:
+        if field in data and getattr(instance, field) != data[field]:
+            setattr(instance, field, data[field])
+            changed.append(field)
+    return changed
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "pk"):
+        return str(getattr(value, "code", value.pk))
+    return value
+
+
+@transaction.atomic
+def municipality_create(*, actor: Person, name: str, municipality_number: str) -> Municipality:
+    """Create a municipality with a default local policy, so that it is usable at once."""
+    municipality = Municipality(name=name.strip(), municipality_number=municipality_number.strip())
+    municipality.full_clean()
+    municipality.save()
+    policy = LocalPolicy(municipality=municipality)
+    policy.full_clean()
+    policy.save()
+    audit_record(
+        actor=actor, action=Action.CREATE, target=municipality, municipality_code=municipality.code
+    )
+    return municipality
+
+
+@transaction.atomic
+def district_create(*, actor: Person, municipality: Municipality, name: str) -> District:
+    district = District(municipality=municipality, name=name.strip())
+    district.full_clean()
+    district.save()
+    audit_record(actor=actor, action=Action.CREATE, target=district)
+    return district
+
+
+@transaction.atomic
+def district_update(*, actor: Person, district: District, name: str) -> District:
+    old = district.name
+    district.name = name.strip()
+    district.full_clean()
+    district.save()
+    if old != district.name:
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            target=district,
+            detail={"name": [old, district.name]},
+        )
+    return district
+
+
+@transaction.atomic
+def organisation_create(*, actor: Person, municipality: Municipality, **data: Any) -> Organisation:
+    """Create an authority or branch: a new secrecy domain."""
+    organisation = Organisation(municipality=municipality)
+    _apply(organisation, _ORGANISATION_FIELDS, data)
+    organisation.full_clean()
+    organisation.save()
+    audit_record(actor=actor, action=Action.CREATE, target=organisation)
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, actor: Person, organisation: Organisation, **data: Any) -> Organisation:
+    before = {f: _plain(getattr(organisation, f)) for f in _ORGANISATION_FIELDS}
+    changed = _apply(organisation, _ORGANISATION_FIELDS, data)
+    organisation.full_clean()
+    organisation.save()
+    if changed:
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            target=organisation,
+            detail={f: [before[f], _plain(getattr(organisation, f))] for f in changed},
+        )
+    return organisation
+
+
+def _roles_set(person: Person, roles: Iterable[str]) -> bool:
+    wanted = set(roles)
+    unknown = wanted - set(Role.values)
+    if unknown:
+        raise ValidationError({"roles": _("Okänd roll: %s") % ", ".join(sorted(unknown))})
+    current = set(person.role_assignments.values_list("role", flat=True))
+    if wanted == current:
+        return False
+    person.role_assignments.exclude(role__in=wanted).delete()
+    RoleAssignment.objects.bulk_create(
+        RoleAssignment(person=person, role=r) for r in wanted - current
+    )
+    person._roles_cache = sorted(wanted)  # type: ignore[attr-defined]
+    return True
+
+
+@transaction.atomic
+def person_create(*, actor: Person, roles: Iterable[str], password: str, **data: Any) -> Person:
+    """Create a staff account. The person enrols a second factor at first sign-in."""
+    person = Person()
+    _apply(person, _PERSON_FIELDS, data)
+    if person.email == "":
+        person.email = None
+    person.set_password(password)
+    person.full_clean()
+    person.save()
+    _roles_set(person, roles)
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=person,
+        subject_code=person.code,
+        detail={"fields": sorted(k for k in data if k in _PERSON_FIELDS), "roles": sorted(roles)},
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Person, person: Person, roles: Iterable[str], **data: Any) -> Person:
+    changed = _apply(person, _PERSON_FIELDS, data)
+    if person.email == "":
+        person.email = None
+    person.full_clean()
+    person.save()
+    roles = list(roles)
+    if _roles_set(person, roles):
+        changed.append("roles")
+    if "is_active" in changed and not person.is_active:
+        # A deactivated account must not keep any open session.
+        person.session_generation = uuid.uuid4()
+        person.save(update_fields=["session_generation"])
+    if changed:
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            target=person,
+            subject_code=person.code,
+            detail={"fields": changed, **({"roles": sorted(roles)} if "roles" in changed else {})},
+        )
+    return person
+
+
+@transaction.atomic
+def person_set_password(*, actor: Person, person: Person, password: str) -> None:
+    person.set_password(password)
+    person.save(update_fields=["password"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=person,
+        subject_code=person.code,
+        detail={"fields": ["password"]},
+    )
+
+
+@transaction.atomic
+def policy_update(
+    *,
+    actor: Person,
+    policy: LocalPolicy,
+    instruments: Iterable[Instrument] | None = None,
+    crime_costs: list[tuple[str, int]] | None = None,
+    **data: Any,
+) -> LocalPolicy:
+    """Change local policy. Rule: policy is data per municipality or district, never code."""
+    before = {f: getattr(policy, f) for f in _POLICY_FIELDS}
+    changed = _apply(policy, _POLICY_FIELDS, data)
+    policy.full_clean()
+    policy.save()
+    detail: dict[str, Any] = {f: [before[f], getattr(policy, f)] for f in changed}
+    if instruments is not None:
+        old = sorted(i.short_name for i in policy.instruments.all())
+        policy.instruments.set(list(instruments))
+        new = sorted(i.short_name for i in policy.instruments.all())
+        if old != new:
+            detail["instruments"] = [old, new]
+    if crime_costs is not None:
+        names = [name.strip() for name, _ in crime_costs]
+        if len(set(n.lower() for n in names)) != len(names):
+            raise ValidationError({"crime_costs": _("Samma brottstyp finns flera gånger.")})
+        old_costs = {c.crime_type: c.amount_sek for c in policy.crime_costs.all()}
+        new_costs = {name.strip(): amount for name, amount in crime_costs}
+        if old_costs != new_costs:
+            policy.crime_costs.all().delete()
+            for name, amount in new_costs.items():
+                cost = CrimeCost(policy=policy, crime_type=name, amount_sek=amount)
+                cost.full_clean()
+                cost.save()
+            detail["crime_costs"] = [old_costs, new_costs]
+    if detail:
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            target=policy,
+            municipality_code=policy.municipality.code,
+            detail=detail,
+        )
+    return policy
+
+
+@transaction.atomic
+def district_policy_create(*, actor: Person, district: District) -> LocalPolicy:
+    """Give a district its own policy, starting as a copy of its municipality's."""
+    if hasattr(district, "policy"):
+        return district.policy
+    base = LocalPolicy.objects.get(municipality=district.municipality, district__isnull=True)
+    policy = LocalPolicy(municipality=district.municipality, district=district)
+    for field in _POLICY_FIELDS:
+        setattr(policy, field, getattr(base, field))
+    policy.full_clean()
+    policy.save()
+    policy.instruments.set(base.instruments.all())
+    CrimeCost.objects.bulk_create(
+        CrimeCost(policy=policy, crime_type=c.crime_type, amount_sek=c.amount_sek)
+        for c in base.crime_costs.all()
+    )
+    audit_record(
+        actor=actor, action=Action.CREATE, target=policy, detail={"copied_from": str(base.code)}
+    )
+    return policy
+
+
+@transaction.atomic
+def district_policy_remove(*, actor: Person, policy: LocalPolicy) -> None:
+    """Let a district follow its municipality's policy again."""
+    if policy.district_id is None:
+        raise ValidationError(_("Kommunens egna riktlinjer kan inte tas bort."))
+    code = policy.code
+    municipality_code = policy.municipality.code
+    policy.instruments.clear()
+    policy.crime_costs.all().delete()
+    policy.delete()
+    audit_record(
+        actor=actor,
+        action=Action.DELETE,
+        object_type="organisations.localpolicy",
+        object_code=str(code),
+        municipality_code=municipality_code,
+    )

@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from samsyn.core import views as core_views
+
+urlpatterns = [
+    path("", include("samsyn.core.urls")),
+    path("konto/", include("samsyn.accounts.urls")),
+    path("administration/", include("samsyn.organisations.urls")),
+    path("granskningslogg/", include("samsyn.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", core_views.healthz, name="healthz"),
+]
+
+handler404 = "samsyn.core.views.not_found"
+handler403 = "samsyn.core.views.forbidden"
+handler500 = "samsyn.core.views.server_error"

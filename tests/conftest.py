@@ -1,0 +1,120 @@
+"""Shared fixtures: people in three organisations (owner, recipient, outsider) and helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from samsyn.accounts.services import TOTP_DEVICE_NAME
+from samsyn.organisations.models import (
+    District,
+    LocalPolicy,
+    Municipality,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Role,
+    RoleAssignment,
+)
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_person(
+    username: str,
+    organisation: Organisation | None,
+    *roles: str,
+    totp_device: bool = True,
+    **extra: object,
+) -> Person:
+    person = Person(
+        username=username, organisation=organisation, first_name=username.title(), **extra
+    )
+    person.set_password(PASSWORD)
+    person.save()
+    for role in roles:
+        RoleAssignment.objects.create(person=person, role=role)
+    if totp_device:
+        TOTPDevice.objects.create(user=person, name=TOTP_DEVICE_NAME, confirmed=True)
+    return person
+
+
+def current_code(person: Person) -> str:
+    device = TOTPDevice.objects.get(user=person, confirmed=True)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+@dataclass
+class World:
+    municipality: Municipality
+    district: District
+    other_municipality: Municipality
+    owner_org: Organisation
+    recipient_org: Organisation
+    outsider_org: Organisation
+    coordinator: Person
+    case_officer: Person
+    police: Person
+    manager: Person
+    steering: Person
+    admin: Person
+    outsider: Person
+    outsider_admin: Person
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    municipality = Municipality.objects.create(name="Testkommun", municipality_number="9901")
+    district = District.objects.create(municipality=municipality, name="Norra")
+    LocalPolicy.objects.create(municipality=municipality)
+    other = Municipality.objects.create(name="Grannkommun", municipality_number="9902")
+    LocalPolicy.objects.create(municipality=other)
+    owner_org = Organisation.objects.create(
+        municipality=municipality,
+        district=district,
+        kind=OrganisationKind.SOCIAL_SERVICES,
+        name="Socialtjänsten Norra",
+    )
+    recipient_org = Organisation.objects.create(
+        municipality=municipality, kind=OrganisationKind.POLICE, name="Polisen Testkommun"
+    )
+    outsider_org = Organisation.objects.create(
+        municipality=other, kind=OrganisationKind.SOCIAL_SERVICES, name="Socialtjänsten Grannkommun"
+    )
+    return World(
+        municipality=municipality,
+        district=district,
+        other_municipality=other,
+        owner_org=owner_org,
+        recipient_org=recipient_org,
+        outsider_org=outsider_org,
+        coordinator=make_person("samordnare", owner_org, Role.COORDINATOR),
+        case_officer=make_person("handlaggare", owner_org, Role.CASE_OFFICER),
+        police=make_person("polis", recipient_org, Role.ACTOR_REPRESENTATIVE),
+        manager=make_person("chef", owner_org, Role.MANAGER),
+        steering=make_person("styrgrupp", owner_org, Role.STEERING),
+        admin=make_person("admin", owner_org, Role.ADMINISTRATOR),
+        outsider=make_person("utomstaende", outsider_org, Role.COORDINATOR),
+        outsider_admin=make_person("admin.granne", outsider_org, Role.ADMINISTRATOR),
+    )
+
+
+@pytest.fixture
+def login(client: Client) -> Callable[[Person], Client]:
+    """Sign a person in with both factors, without going through the forms."""
+
+    def _login(person: Person) -> Client:
+        client.force_login(person, backend="samsyn.accounts.backends.UsernameOrEmailBackend")
+        device = TOTPDevice.objects.get(user=person, confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return _login
