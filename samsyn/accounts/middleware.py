@@ -33,7 +33,7 @@ class SecondFactorRequiredMiddleware:
             and not request.path.startswith(settings.STATIC_URL)
         ):
             target = f"{reverse('accounts:verify')}?{urlencode({'next': request.get_full_path()})}"
-            if getattr(request, "htmx", False):
+            if request.headers.get("HX-Request") == "true":
                 response = HttpResponse(status=204)
                 response["HX-Redirect"] = target
                 return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from io import BytesIO
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
@@ -19,7 +20,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -38,13 +38,17 @@ def _safe_next(request: HttpRequest) -> str:
     return reverse("core:start")
 
 
+def _with_next(view_name: str, request: HttpRequest) -> str:
+    return f"{reverse(view_name)}?{urlencode({'next': _safe_next(request)})}"
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def get_success_url(self) -> str:
-        return f"{reverse('accounts:verify')}?next={_safe_next(self.request)}"
+        return _with_next("accounts:verify", self.request)
 
 
 @login_required
@@ -53,33 +57,41 @@ def verify(request: HttpRequest) -> HttpResponse:
     if person.is_verified():  # type: ignore[union-attr]
         return redirect(_safe_next(request))
     if not services.has_confirmed_totp(person=person):  # type: ignore[arg-type]
-        return redirect(f"{reverse('accounts:enrol')}?next={_safe_next(request)}")
+        return redirect(_with_next("accounts:enrol", request))
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(person, form.cleaned_data["token"])
-        if device is not None:
+        token = form.cleaned_data["token"]
+        # Six digits go to the authenticator, anything else to the recovery codes, so that a
+        # recovery code never counts as a failed TOTP attempt (which would throttle it).
+        device: TOTPDevice | StaticDevice | None
+        if token.isdigit() and len(token) == 6:
+            device = TOTPDevice.objects.filter(user=person, confirmed=True).first()
+        else:
+            device = StaticDevice.objects.filter(user=person, confirmed=True).first()
+        allowed = device.verify_is_allowed()[0] if device else True
+        if device is not None and device.verify_token(token):
             otp_login(request, device)
             if isinstance(device, StaticDevice):
                 audit_record(actor=person, action=Action.RECOVERY_CODE_USED, target=person)  # type: ignore[arg-type]
-                left = device.token_set.count()
                 messages.warning(
                     request,
                     _(
                         "Du loggade in med en reservkod. Du har %(left)s kvar. "
                         "Skapa nya under Mitt konto."
                     )
-                    % {"left": left},
+                    % {"left": device.token_set.count()},
                 )
             else:
                 audit_record(actor=person, action=Action.SECOND_FACTOR_OK, target=person)  # type: ignore[arg-type]
             return redirect(_safe_next(request))
         audit_record(actor=person, action=Action.SECOND_FACTOR_FAILED, target=person)  # type: ignore[arg-type]
-        totp = TOTPDevice.objects.filter(user=person, confirmed=True).first()
-        allowed, _info = totp.verify_is_allowed() if totp else (True, None)
         if not allowed:
             form.add_error(
                 "token",
-                _("För många felaktiga koder i rad. Vänta en stund och försök igen."),
+                _(
+                    "För många felaktiga koder i rad. Vänta några sekunder och skriv "
+                    "sedan den kod som visas i appen."
+                ),
             )
         else:
             form.add_error(
@@ -104,7 +116,7 @@ def _qr_svg(uri: str) -> str:
 def enrol(request: HttpRequest) -> HttpResponse:
     person = request.user
     if services.has_confirmed_totp(person=person):  # type: ignore[arg-type]
-        return redirect(f"{reverse('accounts:verify')}?next={_safe_next(request)}")
+        return redirect(_with_next("accounts:verify", request))
     device = services.totp_device_for_enrolment(person=person)  # type: ignore[arg-type]
     form = EnrolmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -1,0 +1,84 @@
+"""Reading the audit log: only administrators, only their own municipality's records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from uuid import UUID
+
+from django.apps import apps
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from samsyn.audit.models import AuditRecord
+from samsyn.organisations.models import Organisation, Person
+from samsyn.organisations.selectors import admin_municipalities
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    person: str = ""
+    case: UUID | None = None
+    action: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def audit_people_matching(*, viewer: Person, text: str) -> list[Person]:
+    """People in the viewer's municipalities whose username, e-mail or name matches."""
+    text = text.strip()
+    if not text:
+        return []
+    query = Q(username__iexact=text) | Q(email__iexact=text)
+    parts = text.split()
+    name = Q()
+    for part in parts:
+        name &= Q(first_name__icontains=part) | Q(last_name__icontains=part)
+    people = Person.objects.filter(query | name)
+    if not viewer.is_superuser:
+        people = people.filter(organisation__municipality__in=admin_municipalities(viewer=viewer))
+    return list(people.only("pk", "code")[:50])
+
+
+def audit_search(*, viewer: Person, query: AuditQuery) -> tuple[QuerySet[AuditRecord], list[Person]]:
+    """Records in the viewer's municipalities matching the query, newest first."""
+    municipalities = admin_municipalities(viewer=viewer)
+    records = AuditRecord.objects.all()
+    if not viewer.is_superuser:
+        records = records.filter(municipality_code__in=municipalities.values("code"))
+    people: list[Person] = []
+    if query.person:
+        people = audit_people_matching(viewer=viewer, text=query.person)
+        codes = [p.code for p in people]
+        records = records.filter(
+            Q(actor_code__in=codes)
+            | Q(subject_code__in=codes)
+            | Q(object_type="organisations.person", object_code__in=[str(c) for c in codes])
+            | Q(actor_username__iexact=query.person.strip())
+        )
+    if query.case:
+        records = records.filter(case_code=query.case)
+    if query.action:
+        records = records.filter(action=query.action)
+    if query.date_from:
+        records = records.filter(at__gte=_day_start(query.date_from))
+    if query.date_to:
+        records = records.filter(at__lt=_day_start(query.date_to + timedelta(days=1)))
+    return records.order_by("-at", "-id"), people
+
+
+def organisation_names(codes: set[UUID]) -> dict[UUID, str]:
+    return dict(Organisation.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def object_type_label(label: str) -> str:
+    if not label:
+        return ""
+    try:
+        return str(apps.get_model(label)._meta.verbose_name).capitalize()
+    except (LookupError, ValueError):
+        return label
