@@ -17,7 +17,9 @@ from tests.conftest import PASSWORD
 
 def _make_records(world, n: int) -> list[AuditRecord]:
     return [
-        audit_record(actor=world.admin, action=Action.READ, target=world.coordinator, detail={"n": i})
+        audit_record(
+            actor=world.admin, action=Action.READ, target=world.coordinator, detail={"n": i}
+        )
         for i in range(n)
     ]
 
@@ -26,10 +28,14 @@ def _tamper(sql: str, params: list) -> None:
     """Change the log behind the application's back, as an attacker with SQL access would."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditrecord DISABLE TRIGGER audit_auditrecord_append_only")
+            cursor.execute(
+                "ALTER TABLE audit_auditrecord DISABLE TRIGGER audit_auditrecord_append_only"
+            )
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditrecord ENABLE TRIGGER audit_auditrecord_append_only")
+            cursor.execute(
+                "ALTER TABLE audit_auditrecord ENABLE TRIGGER audit_auditrecord_append_only"
+            )
 
 
 def test_it_records_a_sign_in_with_request_id(client, world):
@@ -105,7 +111,9 @@ def test_it_notices_a_removed_seal(world):
         audit_seal(grace=timedelta(0))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditseal DISABLE TRIGGER audit_auditseal_append_only")
+            cursor.execute(
+                "ALTER TABLE audit_auditseal DISABLE TRIGGER audit_auditseal_append_only"
+            )
         cursor.execute("DELETE FROM audit_auditseal WHERE number = 2")
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE audit_auditseal ENABLE TRIGGER audit_auditseal_append_only")
@@ -118,31 +126,44 @@ def test_it_leaves_records_inside_the_grace_period_unsealed(world):
     assert AuditSeal.objects.count() == 0
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="database trigger exists on PostgreSQL")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="database trigger exists on PostgreSQL"
+)
 def test_it_refuses_update_and_delete_in_the_database(world):
     record = _make_records(world, 1)[0]
     for sql in (
         "UPDATE audit_auditrecord SET basis = 'x' WHERE id = %s",
         "DELETE FROM audit_auditrecord WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [record.id])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [record.id])
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditRecord.objects.filter(pk=record.pk).update(basis="x")
 
 
 def test_the_search_page_finds_what_a_person_did_and_what_was_done_to_them(world, login):
     audit_record(actor=world.coordinator, action=Action.READ, target=world.police)
-    audit_record(actor=world.case_officer, action=Action.UPDATE, target=world.coordinator,
-                 subject_code=world.coordinator.code)
+    audit_record(
+        actor=world.case_officer,
+        action=Action.UPDATE,
+        target=world.coordinator,
+        subject_code=world.coordinator.code,
+    )
     audit_record(actor=world.police, action=Action.READ, target=world.police)
     client = login(world.admin)
     response = client.get("/granskningslogg/", {"person": "samordnare"})
     assert response.status_code == 200
     rows = [row[0] for row in response.context["rows"]]
     assert {r.actor_username for r in rows} >= {"samordnare", "handlaggare"}
-    assert "polis" not in {r.actor_username for r in rows if r.action == Action.READ and r.actor_code == world.police.code}
+    assert "polis" not in {
+        r.actor_username
+        for r in rows
+        if r.action == Action.READ and r.actor_code == world.police.code
+    }
     # The search itself is logged, with codes rather than the typed text.
     search = AuditRecord.objects.filter(action=Action.SEARCH).latest("id")
     assert search.actor_code == world.admin.code
@@ -164,7 +185,10 @@ def test_the_search_page_filters_by_period_and_case(world, login):
 
 def test_the_search_page_explains_bad_input_in_swedish(world, login):
     client = login(world.admin)
-    response = client.get("/granskningslogg/", {"case": "not-a-code", "date_from": "2026-02-01", "date_to": "2026-01-01"})
+    response = client.get(
+        "/granskningslogg/",
+        {"case": "not-a-code", "date_from": "2026-02-01", "date_to": "2026-01-01"},
+    )
     body = response.content.decode()
     assert "Ärendekoden ska vara en kod" in body
     assert "Slutdatum kan inte vara före startdatum" in body
@@ -193,7 +217,9 @@ def test_the_search_page_sends_anonymous_visitors_to_login(client, world):
     assert response["Location"].startswith("/konto/logga-in/")
 
 
-def test_the_search_page_costs_a_fixed_number_of_queries(world, login, django_assert_max_num_queries):
+def test_the_search_page_costs_a_fixed_number_of_queries(
+    world, login, django_assert_max_num_queries
+):
     client = login(world.admin)
     _make_records(world, 3)
     with django_assert_max_num_queries(20) as small:

@@ -30,7 +30,9 @@ def test_it_signs_in_with_password_and_totp(client, world):
     page = client.get("/")
     assert page.status_code == 200
     assert "Hej Samordnare" in page.content.decode()
-    assert AuditRecord.objects.filter(action=Action.SECOND_FACTOR_OK, actor_code=world.coordinator.code).exists()
+    assert AuditRecord.objects.filter(
+        action=Action.SECOND_FACTOR_OK, actor_code=world.coordinator.code
+    ).exists()
 
 
 def test_it_signs_in_with_the_email_address_in_any_case(client, world):
@@ -111,7 +113,9 @@ def test_first_sign_in_enrols_a_totp_device_by_qr_code(client, world):
     assert len(response.context["codes"]) == 10
     assert TOTPDevice.objects.get(user=newcomer).confirmed
     assert client.get("/").status_code == 200
-    assert AuditRecord.objects.filter(action=Action.SECOND_FACTOR_ENROLLED, actor_code=newcomer.code).exists()
+    assert AuditRecord.objects.filter(
+        action=Action.SECOND_FACTOR_ENROLLED, actor_code=newcomer.code
+    ).exists()
 
 
 def test_enrolment_is_not_offered_to_someone_who_has_a_device(client, world):
@@ -134,7 +138,8 @@ def test_it_does_not_follow_a_next_link_to_another_site(client, world):
 def test_it_follows_a_local_next_link(client, world):
     client.get("/konto/")  # sends to login with next=/konto/
     response = client.post(
-        "/konto/logga-in/?next=/konto/", {"username": "samordnare", "password": PASSWORD, "next": "/konto/"}
+        "/konto/logga-in/?next=/konto/",
+        {"username": "samordnare", "password": PASSWORD, "next": "/konto/"},
     )
     assert "next=%2Fkonto%2F" in response["Location"]
     response = client.post(response["Location"], {"token": current_code(world.coordinator)})
@@ -205,7 +210,11 @@ def test_the_password_can_be_changed(world, login):
     client = login(world.coordinator)
     response = client.post(
         "/konto/losenord/",
-        {"old_password": PASSWORD, "new_password1": "a-new-long-passphrase-9", "new_password2": "a-new-long-passphrase-9"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-long-passphrase-9",
+            "new_password2": "a-new-long-passphrase-9",
+        },
     )
     assert response.status_code == 302
     world.coordinator.refresh_from_db()

@@ -23,10 +23,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SAMSYN_", "SECRET_KEY", "ALLOWED_HOSTS"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SAMSYN_", "SECRET_KEY", "ALLOWED_HOSTS"))
+    }
     clean.update(DJANGO_SETTINGS_MODULE="samsyn.settings", **env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -71,16 +80,23 @@ def test_production_settings_refuse_a_bad_timeout():
 
 def test_check_deploy_is_clean_with_production_settings():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="samsyn.example.se",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="samsyn.example.se",
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_the_session_timeout_is_configurable():
     result = _manage(
-        "shell", "-c", "from django.conf import settings; print(settings.SESSION_COOKIE_AGE)",
-        SECRET_KEY="x" * 60, SAMSYN_SESSION_TIMEOUT_MINUTES="15",
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SESSION_COOKIE_AGE)",
+        SECRET_KEY="x" * 60,
+        SAMSYN_SESSION_TIMEOUT_MINUTES="15",
     )
     assert result.stdout.strip().splitlines()[-1] == "900", result.stderr
 
@@ -122,7 +138,9 @@ def test_a_well_formed_request_id_from_the_proxy_is_kept(client, db):
 
 
 def test_log_lines_are_json_with_the_request_id_and_no_request_object():
-    record = logging.LogRecord("samsyn.test", logging.WARNING, __file__, 1, "hello %s", ("world",), None)
+    record = logging.LogRecord(
+        "samsyn.test", logging.WARNING, __file__, 1, "hello %s", ("world",), None
+    )
     record.request = object()  # Django attaches the request, which may hold personal data
     record.status_code = 404
     RequestIdFilter().filter(record)
@@ -139,13 +157,22 @@ def test_seed_demo_is_idempotent(db, capsys):
     assert "samordnare" in out and "samsyn-demo-2026" in out
     counts = (Municipality.objects.count(), Organisation.objects.count(), Person.objects.count())
     call_command("seed_demo", "--not-production", "--quiet")
-    assert (Municipality.objects.count(), Organisation.objects.count(), Person.objects.count()) == counts
+    assert (
+        Municipality.objects.count(),
+        Organisation.objects.count(),
+        Person.objects.count(),
+    ) == counts
     assert counts[0] == 2
     stockholm = Municipality.objects.get(municipality_number="0180")
     assert stockholm.districts.count() == 2
     people = Person.objects.prefetch_related("role_assignments")
     assert {r for p in people for r in p.roles} == {
-        "samordnare", "handlaggare", "aktorsrepresentant", "chef", "styrgrupp", "administrator"
+        "samordnare",
+        "handlaggare",
+        "aktorsrepresentant",
+        "chef",
+        "styrgrupp",
+        "administrator",
     }
 
 

@@ -32,7 +32,10 @@ def test_the_coordinator_is_told_when_a_required_actor_is_missing(world, login):
 
 def test_a_district_policy_overrides_the_municipal_one(world, login):
     LocalPolicy.objects.create(
-        municipality=world.municipality, district=world.district, target_age_min=15, target_age_max=21
+        municipality=world.municipality,
+        district=world.district,
+        target_age_min=15,
+        target_age_max=21,
     )
     body = login(world.coordinator).get("/").content.decode()
     assert "15–21 år" in body
@@ -54,14 +57,18 @@ def test_steering_sees_cost_figures_but_no_contact_list(world, login):
     assert "Aktörerna i ditt område" not in body
 
 
-@pytest.mark.parametrize("who", ["coordinator", "case_officer", "police", "manager", "steering", "admin", "outsider"])
+@pytest.mark.parametrize(
+    "who", ["coordinator", "case_officer", "police", "manager", "steering", "admin", "outsider"]
+)
 def test_every_role_has_a_start_page(world, login, who):
     response = login(getattr(world, who)).get("/")
     assert response.status_code == 200
     assert "Att göra nu" in response.content.decode()
 
 
-def test_the_start_page_costs_a_fixed_number_of_queries(world, login, django_assert_max_num_queries):
+def test_the_start_page_costs_a_fixed_number_of_queries(
+    world, login, django_assert_max_num_queries
+):
     from samsyn.organisations.models import Organisation
     from tests.conftest import make_person
 

@@ -28,7 +28,7 @@ class SecondFactorRequiredMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()
             and not request.path.startswith(_OPEN_PREFIXES)
             and not request.path.startswith(settings.STATIC_URL)
         ):

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -27,6 +28,8 @@ from samsyn.accounts import services
 from samsyn.accounts.forms import EnrolmentForm, LoginForm, OneTimeCodeForm
 from samsyn.audit.models import Action
 from samsyn.audit.services import audit_record
+from samsyn.lib.http import AuthedHttpRequest
+from samsyn.organisations.models import Person
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -52,11 +55,11 @@ class LoginView(auth_views.LoginView):
 
 
 @login_required
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthedHttpRequest) -> HttpResponse:
     person = request.user
-    if person.is_verified():  # type: ignore[union-attr]
+    if person.is_verified():
         return redirect(_safe_next(request))
-    if not services.has_confirmed_totp(person=person):  # type: ignore[arg-type]
+    if not services.has_confirmed_totp(person=person):
         return redirect(_with_next("accounts:enrol", request))
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -72,7 +75,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         if device is not None and device.verify_token(token):
             otp_login(request, device)
             if isinstance(device, StaticDevice):
-                audit_record(actor=person, action=Action.RECOVERY_CODE_USED, target=person)  # type: ignore[arg-type]
+                audit_record(actor=person, action=Action.RECOVERY_CODE_USED, target=person)
                 messages.warning(
                     request,
                     _(
@@ -82,9 +85,9 @@ def verify(request: HttpRequest) -> HttpResponse:
                     % {"left": device.token_set.count()},
                 )
             else:
-                audit_record(actor=person, action=Action.SECOND_FACTOR_OK, target=person)  # type: ignore[arg-type]
+                audit_record(actor=person, action=Action.SECOND_FACTOR_OK, target=person)
             return redirect(_safe_next(request))
-        audit_record(actor=person, action=Action.SECOND_FACTOR_FAILED, target=person)  # type: ignore[arg-type]
+        audit_record(actor=person, action=Action.SECOND_FACTOR_FAILED, target=person)
         if not allowed:
             form.add_error(
                 "token",
@@ -113,15 +116,15 @@ def _qr_svg(uri: str) -> str:
 
 
 @login_required
-def enrol(request: HttpRequest) -> HttpResponse:
+def enrol(request: AuthedHttpRequest) -> HttpResponse:
     person = request.user
-    if services.has_confirmed_totp(person=person):  # type: ignore[arg-type]
+    if services.has_confirmed_totp(person=person):
         return redirect(_with_next("accounts:verify", request))
-    device = services.totp_device_for_enrolment(person=person)  # type: ignore[arg-type]
+    device = services.totp_device_for_enrolment(person=person)
     form = EnrolmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = services.totp_enrolment_confirm(
-            person=person,  # type: ignore[arg-type]
+            person=person,
             device=device,
             token=form.cleaned_data["token"],
         )
@@ -151,7 +154,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthedHttpRequest) -> HttpResponse:
     person = request.user
     recovery = StaticDevice.objects.filter(user=person).first()
     return render(
@@ -160,15 +163,15 @@ def account(request: HttpRequest) -> HttpResponse:
         {
             "person": person,
             "recovery_left": recovery.token_set.count() if recovery else 0,
-            "totp_enrolled": services.has_confirmed_totp(person=person),  # type: ignore[arg-type]
+            "totp_enrolled": services.has_confirmed_totp(person=person),
         },
     )
 
 
 @login_required
 @require_POST
-def recovery_codes_new(request: HttpRequest) -> HttpResponse:
-    codes = services.recovery_codes_replace(person=request.user, actor=request.user)  # type: ignore[arg-type]
+def recovery_codes_new(request: AuthedHttpRequest) -> HttpResponse:
+    codes = services.recovery_codes_replace(person=request.user, actor=request.user)
     return render(
         request,
         "accounts/recovery_codes.html",
@@ -185,8 +188,8 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def logout_everywhere(request: HttpRequest) -> HttpResponse:
-    services.sessions_end_everywhere(person=request.user, actor=request.user)  # type: ignore[arg-type]
+def logout_everywhere(request: AuthedHttpRequest) -> HttpResponse:
+    services.sessions_end_everywhere(person=request.user, actor=request.user)
     logout(request)
     messages.info(request, _("Du är utloggad på alla enheter."))
     return HttpResponseRedirect(reverse("accounts:login"))
@@ -196,12 +199,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:account")
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
+        person = self.request.user
+        assert isinstance(person, Person)
         audit_record(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=person,
             action=Action.UPDATE,
-            target=self.request.user,  # type: ignore[arg-type]
+            target=person,
             detail={"fields": ["password"]},
         )
         messages.success(self.request, _("Ditt lösenord är bytt."))

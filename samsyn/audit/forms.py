@@ -11,15 +11,19 @@ class AuditSearchForm(forms.Form):
         label=_("Person"),
         required=False,
         max_length=150,
-        help_text=_("Användarnamn, e-postadress eller namn. Visar både vad personen gjort och vad som gjorts med personens uppgifter."),
+        help_text=_(
+            "Användarnamn, e-postadress eller namn. Visar både vad personen gjort och vad som gjorts med personens uppgifter."
+        ),
     )
     case = forms.UUIDField(
         label=_("Ärende (kod)"),
         required=False,
-        error_messages={"invalid": _("Ärendekoden ska vara en kod som 3f2b…-…, kopiera den från ärendet.")},
+        error_messages={
+            "invalid": _("Ärendekoden ska vara en kod som 3f2b…-…, kopiera den från ärendet.")
+        },
     )
     action = forms.ChoiceField(
-        label=_("Händelse"), required=False, choices=[("", _("Alla"))] + list(Action.choices)
+        label=_("Händelse"), required=False, choices=[("", _("Alla")), *list(Action.choices)]
     )
     date_from = forms.DateField(
         label=_("Från och med"), required=False, widget=forms.DateInput(attrs={"type": "date"})

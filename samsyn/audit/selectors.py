@@ -44,7 +44,9 @@ def audit_people_matching(*, viewer: Person, text: str) -> list[Person]:
     return list(people.only("pk", "code")[:50])
 
 
-def audit_search(*, viewer: Person, query: AuditQuery) -> tuple[QuerySet[AuditRecord], list[Person]]:
+def audit_search(
+    *, viewer: Person, query: AuditQuery
+) -> tuple[QuerySet[AuditRecord], list[Person]]:
     """Records in the viewer's municipalities matching the query, newest first."""
     municipalities = admin_municipalities(viewer=viewer)
     records = AuditRecord.objects.all()

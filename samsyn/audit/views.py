@@ -4,25 +4,27 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from samsyn.audit import selectors
 from samsyn.audit.forms import AuditSearchForm
 from samsyn.audit.models import Action
 from samsyn.audit.services import audit_record
+from samsyn.lib.http import AuthedHttpRequest
+from samsyn.organisations.models import Person
 from samsyn.organisations.selectors import admin_require
 
 PAGE_SIZE = 50
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthedHttpRequest) -> HttpResponse:
     viewer = request.user
-    admin_require(viewer=viewer)  # type: ignore[arg-type]
+    admin_require(viewer=viewer)
     form = AuditSearchForm(request.GET or None)
     page = None
-    people = []
+    people: list[Person] = []
     if form.is_valid():
         query = selectors.AuditQuery(
             person=form.cleaned_data["person"] or "",
@@ -31,11 +33,11 @@ def search(request: HttpRequest) -> HttpResponse:
             date_from=form.cleaned_data["date_from"],
             date_to=form.cleaned_data["date_to"],
         )
-        records, people = selectors.audit_search(viewer=viewer, query=query)  # type: ignore[arg-type]
+        records, people = selectors.audit_search(viewer=viewer, query=query)
         page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("sida"))
         # Searching the log is itself a read of personal data: record whom it was about.
         audit_record(
-            actor=viewer,  # type: ignore[arg-type]
+            actor=viewer,
             action=Action.SEARCH,
             object_type="audit.auditrecord",
             case_code=query.case,

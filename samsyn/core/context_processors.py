@@ -11,7 +11,7 @@ from samsyn.organisations.models import Role
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """What the header shows: the links a signed-in, verified person may use."""
     user = getattr(request, "user", None)
-    verified = bool(user and user.is_authenticated and user.is_verified())  # type: ignore[union-attr]
+    verified = bool(user and user.is_authenticated and user.is_verified())
     return {
         "nav_verified": verified,
         "nav_is_admin": verified and user.has_role(Role.ADMINISTRATOR),  # type: ignore[union-attr]

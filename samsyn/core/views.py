@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_static.models import StaticToken
 
+from samsyn.lib.http import AuthedHttpRequest
 from samsyn.organisations import selectors
 from samsyn.organisations.models import Person, Role
 
@@ -18,7 +19,7 @@ logger = logging.getLogger("samsyn.health")
 
 
 @login_required
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthedHttpRequest) -> HttpResponse:
     person: Person = selectors.people_with_roles().get(pk=request.user.pk)
     policy = selectors.policy_for_person(person=person)
     organisations = list(selectors.organisations_in_area(person=person))

@@ -248,15 +248,13 @@ def seed_demo() -> list[DemoPerson]:
         )
 
     organisations: dict[str, Organisation] = {}
-    for municipality_name, district_name, parent_name, kind, name in ORGANISATIONS:
+    for municipality_name, org_district, parent_name, kind, name in ORGANISATIONS:
         organisations[name], _ = Organisation.objects.update_or_create(
             municipality=municipalities[municipality_name],
             name=name,
             defaults={
                 "kind": kind,
-                "district": districts[(municipality_name, district_name)]
-                if district_name
-                else None,
+                "district": districts[(municipality_name, org_district)] if org_district else None,
                 "parent": organisations[parent_name] if parent_name else None,
             },
         )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samsyn.organisations.models import (
     District,
+    Instrument,
     LocalPolicy,
     Municipality,
     Organisation,
@@ -100,6 +102,9 @@ def admin_municipalities(*, viewer: Person) -> QuerySet[Municipality]:
 
 def admin_require(*, viewer: Person) -> None:
     """Administration pages answer 404 to everyone who administers nothing."""
+    # A superuser passes even before any municipality exists, to create the first one.
+    if viewer.is_superuser:
+        return
     if not admin_municipalities(viewer=viewer).exists():
         raise Http404
 
@@ -113,27 +118,33 @@ def organisation_list_for_admin(*, viewer: Person) -> QuerySet[Organisation]:
 def organisation_get_for_admin(*, viewer: Person, code: str) -> Organisation:
     try:
         return organisation_list_for_admin(viewer=viewer).get(code=code)
-    except (Organisation.DoesNotExist, ValueError) as exc:
+    except (Organisation.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
 
 
 def person_list_for_admin(*, viewer: Person) -> QuerySet[Person]:
-    return people_with_roles().filter(
+    """People in the municipalities the viewer administers.
+
+    Rule: a municipal administrator never reaches a superuser's account, or they could set
+    its password and so administer every municipality.
+    """
+    people = people_with_roles().filter(
         organisation__municipality__in=admin_municipalities(viewer=viewer)
     )
+    return people if viewer.is_superuser else people.exclude(is_superuser=True)
 
 
 def person_get_for_admin(*, viewer: Person, code: str) -> Person:
     try:
         return person_list_for_admin(viewer=viewer).get(code=code)
-    except (Person.DoesNotExist, ValueError) as exc:
+    except (Person.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
 
 
 def municipality_get_for_admin(*, viewer: Person, code: str) -> Municipality:
     try:
         return admin_municipalities(viewer=viewer).get(code=code)
-    except (Municipality.DoesNotExist, ValueError) as exc:
+    except (Municipality.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
 
 
@@ -142,8 +153,109 @@ def district_get_for_admin(*, viewer: Person, code: str) -> District:
         return District.objects.select_related("municipality").get(
             code=code, municipality__in=admin_municipalities(viewer=viewer)
         )
-    except (District.DoesNotExist, ValueError) as exc:
+    except (District.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
+
+
+def policy_get_for_admin(*, viewer: Person, code: str) -> LocalPolicy:
+    """A municipality's or district's policy, for an administrator of that municipality."""
+    try:
+        return (
+            LocalPolicy.objects.select_related("municipality", "district")
+            .prefetch_related("instruments", "crime_costs")
+            .get(code=code, municipality__in=admin_municipalities(viewer=viewer))
+        )
+    except (LocalPolicy.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def instruments_all() -> QuerySet[Instrument]:
+    return Instrument.objects.all()
+
+
+def organisation_search_for_admin(
+    *, viewer: Person, kind: str = "", active: bool | None = None
+) -> QuerySet[Organisation]:
+    """The administrator's organisations, with `people_count` (active people); fixed queries."""
+    organisations = organisation_list_for_admin(viewer=viewer).annotate(
+        people_count=Count("people", filter=Q(people__is_active=True))
+    )
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    if active is not None:
+        organisations = organisations.filter(is_active=active)
+    return organisations.order_by("municipality__name", "name")
+
+
+def person_search_for_admin(
+    *,
+    viewer: Person,
+    text: str = "",
+    organisation: Organisation | None = None,
+    role: str = "",
+    second_factor: bool | None = None,
+    active: bool | None = None,
+) -> QuerySet[Person]:
+    """The administrator's people, with `totp_enrolled` (a confirmed authenticator)."""
+    people = person_list_for_admin(viewer=viewer).annotate(
+        totp_enrolled=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+    )
+    for word in text.split():
+        people = people.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+            | Q(email__icontains=word)
+        )
+    if organisation is not None:
+        people = people.filter(organisation=organisation)
+    if role:
+        people = people.filter(role_assignments__role=role)
+    if second_factor is not None:
+        people = people.filter(totp_enrolled=second_factor)
+    if active is not None:
+        people = people.filter(is_active=active)
+    return people.order_by("last_name", "first_name", "username")
+
+
+@dataclass(frozen=True)
+class DistrictOverview:
+    district: District
+    policy: LocalPolicy | None  # None: follows the municipality's policy
+
+
+@dataclass(frozen=True)
+class MunicipalityOverview:
+    municipality: Municipality
+    policy: LocalPolicy | None
+    districts: list[DistrictOverview]
+
+
+def admin_overview(*, viewer: Person) -> list[MunicipalityOverview]:
+    """Each administered municipality with its policy and its districts; fixed queries."""
+    municipalities = admin_municipalities(viewer=viewer).prefetch_related(
+        Prefetch(
+            "policies",
+            queryset=LocalPolicy.objects.select_related("district").prefetch_related(
+                "instruments", "crime_costs"
+            ),
+        ),
+        Prefetch("districts", queryset=District.objects.order_by("name")),
+    )
+    rows = []
+    for municipality in municipalities:
+        by_district = {p.district_id: p for p in municipality.policies.all()}
+        rows.append(
+            MunicipalityOverview(
+                municipality=municipality,
+                policy=by_district.get(None),
+                districts=[
+                    DistrictOverview(district=d, policy=by_district.get(d.pk))
+                    for d in municipality.districts.all()
+                ],
+            )
+        )
+    return rows
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,7 @@ def _roles_set(person: Person, roles: Iterable[str]) -> bool:
     RoleAssignment.objects.bulk_create(
         RoleAssignment(person=person, role=r) for r in wanted - current
     )
-    person._roles_cache = sorted(wanted)  # type: ignore[attr-defined]
+    person._roles_cache = sorted(wanted)
     return True
 
 

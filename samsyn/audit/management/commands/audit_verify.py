@@ -14,7 +14,9 @@ class Command(BaseCommand):
         result = audit_verify()
         if not result.ok:
             where = f"record {result.broken_record_id}" if result.broken_record_id else "a seal"
-            block = f" in sealed block {result.broken_seal_number}" if result.broken_seal_number else ""
+            block = (
+                f" in sealed block {result.broken_seal_number}" if result.broken_seal_number else ""
+            )
             raise CommandError(
                 f"Audit log BROKEN at {where}{block}: {result.reason}. "
                 f"{result.records_checked} records checked before the break."
