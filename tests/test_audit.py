@@ -227,3 +227,16 @@ def test_the_search_page_costs_a_fixed_number_of_queries(
     _make_records(world, 60)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get("/granskningslogg/", {"person": "admin"})
+
+
+def test_htmx_gets_only_the_results_fragment(world, login):
+    audit_record(actor=world.coordinator, action=Action.READ, target=world.police)
+    client = login(world.admin)
+    response = client.get(
+        "/granskningslogg/", {"person": "samordnare"}, headers={"HX-Request": "true"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<div id="results"')
+    assert "<html" not in body
+    assert "samordnare" in body

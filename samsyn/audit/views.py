@@ -52,9 +52,11 @@ def search(request: AuthedHttpRequest) -> HttpResponse:
         )
     rows = list(page.object_list) if page else []
     names = selectors.organisation_names({r.organisation_code for r in rows if r.organisation_code})
+    # htmx asks for the results only; the same template serves the full page without JS.
+    template = "audit/search.html#results" if request.htmx else "audit/search.html"
     return render(
         request,
-        "audit/search.html",
+        template,
         {
             "form": form,
             "page": page,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 if TYPE_CHECKING:
     from samsyn.organisations.models import Person
@@ -14,3 +15,4 @@ class AuthedHttpRequest(HttpRequest):
     """Annotate views wrapped in `login_required` with this, so `request.user` is a Person."""
 
     user: Person
+    htmx: HtmxDetails

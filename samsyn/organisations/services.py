@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -119,8 +120,18 @@ def organisation_create(*, actor: Person, municipality: Municipality, **data: An
 
 @transaction.atomic
 def organisation_update(*, actor: Person, organisation: Organisation, **data: Any) -> Organisation:
+    """Change an organisation. Rule: authorities and branches form one level, never deeper."""
     before = {f: _plain(getattr(organisation, f)) for f in _ORGANISATION_FIELDS}
     changed = _apply(organisation, _ORGANISATION_FIELDS, data)
+    if organisation.parent_id is not None and organisation.branches.exists():
+        raise ValidationError(
+            {
+                "parent": _(
+                    "Organisationen har egna delar och kan därför inte själv vara del av "
+                    "en annan myndighet."
+                )
+            }
+        )
     organisation.full_clean()
     organisation.save()
     if changed:
@@ -149,15 +160,41 @@ def _roles_set(person: Person, roles: Iterable[str]) -> bool:
     return True
 
 
+def _without_empty_email(data: dict[str, Any]) -> dict[str, Any]:
+    # The form sends "" for no address; it is stored as NULL, so "" is no change.
+    if data.get("email") == "":
+        return {**data, "email": None}
+    return data
+
+
+def _password_errors(person: Person, password: str) -> list[str]:
+    try:
+        password_validation.validate_password(password, user=person)
+    except ValidationError as exc:
+        return list(exc.messages)
+    return []
+
+
 @transaction.atomic
 def person_create(*, actor: Person, roles: Iterable[str], password: str, **data: Any) -> Person:
-    """Create a staff account. The person enrols a second factor at first sign-in."""
+    """Create a staff account. The person enrols a second factor at first sign-in.
+
+    Rule: the initial password passes the same validators as one the person picks.
+    """
+    roles = list(roles)
+    data = _without_empty_email(data)
     person = Person()
     _apply(person, _PERSON_FIELDS, data)
-    if person.email == "":
-        person.email = None
     person.set_password(password)
-    person.full_clean()
+    errors: dict[str, Any] = {}
+    try:
+        person.full_clean()
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if weak := _password_errors(person, password):
+        errors["password"] = weak
+    if errors:
+        raise ValidationError(errors)
     person.save()
     _roles_set(person, roles)
     audit_record(
@@ -172,12 +209,25 @@ def person_create(*, actor: Person, roles: Iterable[str], password: str, **data:
 
 @transaction.atomic
 def person_update(*, actor: Person, person: Person, roles: Iterable[str], **data: Any) -> Person:
-    changed = _apply(person, _PERSON_FIELDS, data)
-    if person.email == "":
-        person.email = None
+    """Change a staff account. Rule: administrators cannot lock themselves out."""
+    roles = list(roles)
+    if person.pk == actor.pk and not actor.is_superuser:
+        if data.get("is_active") is False:
+            raise ValidationError(
+                {"is_active": _("Du kan inte stänga av ditt eget konto. Be en annan administratör.")}
+            )
+        if Role.ADMINISTRATOR in person.roles and Role.ADMINISTRATOR not in roles:
+            raise ValidationError(
+                {
+                    "roles": _(
+                        "Du kan inte ta bort din egen roll som administratör. "
+                        "Be en annan administratör."
+                    )
+                }
+            )
+    changed = _apply(person, _PERSON_FIELDS, _without_empty_email(data))
     person.full_clean()
     person.save()
-    roles = list(roles)
     if _roles_set(person, roles):
         changed.append("roles")
     if "is_active" in changed and not person.is_active:
@@ -197,6 +247,9 @@ def person_update(*, actor: Person, person: Person, roles: Iterable[str], **data
 
 @transaction.atomic
 def person_set_password(*, actor: Person, person: Person, password: str) -> None:
+    """Set a new password. Rule: it passes the configured password validators."""
+    if weak := _password_errors(person, password):
+        raise ValidationError({"password": weak})
     person.set_password(password)
     person.save(update_fields=["password"])
     audit_record(
@@ -239,7 +292,12 @@ def policy_update(
             policy.crime_costs.all().delete()
             for name, amount in new_costs.items():
                 cost = CrimeCost(policy=policy, crime_type=name, amount_sek=amount)
-                cost.full_clean()
+                try:
+                    cost.full_clean()
+                except ValidationError as exc:
+                    raise ValidationError(
+                        {"crime_costs": [f"{name or '–'}: {m}" for m in exc.messages]}
+                    ) from exc
                 cost.save()
             detail["crime_costs"] = [old_costs, new_costs]
     if detail:
@@ -258,19 +316,27 @@ def district_policy_create(*, actor: Person, district: District) -> LocalPolicy:
     """Give a district its own policy, starting as a copy of its municipality's."""
     if hasattr(district, "policy"):
         return district.policy
-    base = LocalPolicy.objects.get(municipality=district.municipality, district__isnull=True)
+    # A municipality without a policy of its own (made outside the services) gives defaults.
+    base = LocalPolicy.objects.filter(
+        municipality=district.municipality, district__isnull=True
+    ).first()
     policy = LocalPolicy(municipality=district.municipality, district=district)
-    for field in _POLICY_FIELDS:
-        setattr(policy, field, getattr(base, field))
+    if base is not None:
+        for field in _POLICY_FIELDS:
+            setattr(policy, field, getattr(base, field))
     policy.full_clean()
     policy.save()
-    policy.instruments.set(base.instruments.all())
-    CrimeCost.objects.bulk_create(
-        CrimeCost(policy=policy, crime_type=c.crime_type, amount_sek=c.amount_sek)
-        for c in base.crime_costs.all()
-    )
+    if base is not None:
+        policy.instruments.set(base.instruments.all())
+        CrimeCost.objects.bulk_create(
+            CrimeCost(policy=policy, crime_type=c.crime_type, amount_sek=c.amount_sek)
+            for c in base.crime_costs.all()
+        )
     audit_record(
-        actor=actor, action=Action.CREATE, target=policy, detail={"copied_from": str(base.code)}
+        actor=actor,
+        action=Action.CREATE,
+        target=policy,
+        detail={"copied_from": str(base.code) if base is not None else None},
     )
     return policy
 
