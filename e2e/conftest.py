@@ -41,7 +41,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _require_tools() -> None:
     missing = []
     if not CHROMIUM.exists():
-        missing.append(f"{CHROMIUM} (install it with `make browser`, i.e. apt-get install chromium)")
+        missing.append(
+            f"{CHROMIUM} (install it with `make browser`, i.e. apt-get install chromium)"
+        )
     if not AXE_JS.exists():
         missing.append(f"{AXE_JS} (install it with `make browser`, i.e. `cd e2e && npm ci`)")
     if missing:
@@ -66,7 +68,7 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def _new_context(browser: Any, **options: Any) -> Any:
+def new_context(browser: Any, **options: Any) -> Any:
     context = browser.new_context(locale="sv-SE", viewport=DESKTOP, **options)
     context.set_default_timeout(10_000)
     return context
@@ -82,7 +84,7 @@ def context(browser: Any, live_server: Any) -> Iterator[Any]:
     `bypass_csp=True`. The policy itself is tested in a context without the bypass: see the
     `strict_page` fixture and test_login_journey.py::test_the_login_page_sends_a_strict_csp.
     """
-    ctx = _new_context(browser, bypass_csp=True)
+    ctx = new_context(browser, bypass_csp=True)
     yield ctx
     ctx.close()
 
@@ -95,7 +97,7 @@ def page(context: Any) -> Any:
 @pytest.fixture
 def strict_page(browser: Any, live_server: Any) -> Iterator[Any]:
     """A page that enforces the app's Content-Security-Policy exactly as a user's browser would."""
-    ctx = _new_context(browser)
+    ctx = new_context(browser)
     yield ctx.new_page()
     ctx.close()
 

@@ -214,7 +214,11 @@ def person_update(*, actor: Person, person: Person, roles: Iterable[str], **data
     if person.pk == actor.pk and not actor.is_superuser:
         if data.get("is_active") is False:
             raise ValidationError(
-                {"is_active": _("Du kan inte stänga av ditt eget konto. Be en annan administratör.")}
+                {
+                    "is_active": _(
+                        "Du kan inte stänga av ditt eget konto. Be en annan administratör."
+                    )
+                }
             )
         if Role.ADMINISTRATOR in person.roles and Role.ADMINISTRATOR not in roles:
             raise ValidationError(
