@@ -26,7 +26,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("SAMSYN_", "SECRET_KEY", "ALLOWED_HOSTS"))
+        if not k.startswith(("SAMSYN_", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_"))
     }
     clean.update(DJANGO_SETTINGS_MODULE="samsyn.settings", **env)
     return subprocess.run(

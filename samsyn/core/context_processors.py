@@ -14,6 +14,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     verified = bool(user and user.is_authenticated and user.is_verified())
     return {
         "nav_verified": verified,
-        "nav_is_admin": verified and user.has_role(Role.ADMINISTRATOR),  # type: ignore[union-attr]
+        "nav_is_admin": verified and (user.is_superuser or user.has_role(Role.ADMINISTRATOR)),  # type: ignore[union-attr]
         "session_timeout_minutes": settings.SESSION_TIMEOUT_MINUTES,
     }

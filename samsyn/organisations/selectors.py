@@ -11,7 +11,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samsyn.organisations.models import (
     District,
-    Instrument,
     LocalPolicy,
     Municipality,
     Organisation,
@@ -167,10 +166,6 @@ def policy_get_for_admin(*, viewer: Person, code: str) -> LocalPolicy:
         )
     except (LocalPolicy.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
-
-
-def instruments_all() -> QuerySet[Instrument]:
-    return Instrument.objects.all()
 
 
 def organisation_search_for_admin(
