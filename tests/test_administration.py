@@ -761,3 +761,14 @@ def test_the_lists_cost_a_fixed_number_of_queries(db, login, django_assert_max_n
         assert response.status_code == 200
         assert _count_queries(client, url) == few[url], url
     assert "person28" in client.get("/administration/personer/").content.decode()
+
+
+def test_opening_a_persons_details_is_logged_as_a_read(world, login):
+    from samsyn.audit.models import Action, AuditRecord
+
+    client = login(world.admin)
+    assert client.get(f"/administration/personer/{world.police.code}/").status_code == 200
+    record = AuditRecord.objects.filter(action=Action.READ).latest("id")
+    assert record.actor_code == world.admin.code
+    assert record.subject_code == world.police.code
+    assert record.basis == "role:administrator"

@@ -19,6 +19,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from samsyn.organisations import services
 from samsyn.organisations.models import (
     District,
     Instrument,
@@ -97,7 +98,7 @@ class DistrictForm(forms.Form):
 
 
 class OrganisationForm(forms.Form):
-    FIELDS = ["name", "kind", "district", "parent", "is_active"]
+    FIELDS = services.ORGANISATION_FIELDS
 
     municipality = forms.ModelChoiceField(
         label=_("Kommun"), queryset=Municipality.objects.none(), to_field_name="code"
@@ -312,18 +313,7 @@ class InstrumentChoiceField(forms.ModelMultipleChoiceField):
 
 
 class PolicyForm(forms.Form):
-    FIELDS = [
-        "target_age_min",
-        "target_age_max",
-        "meeting_cadence_weeks",
-        "premeeting",
-        "consent_validity_months",
-        "consent_guardians_only_below_age",
-        "consent_youth_alone_from_age",
-        "required_actor_kinds",
-        "sig_cost_per_youth_year",
-        "placement_cost_per_year",
-    ]
+    FIELDS = services.POLICY_FIELDS
 
     target_age_min = _model_integer(LocalPolicy, "target_age_min")
     target_age_max = _model_integer(LocalPolicy, "target_age_max")

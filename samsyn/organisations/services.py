@@ -25,9 +25,9 @@ from samsyn.organisations.models import (
     RoleAssignment,
 )
 
-# Changes to these are recorded with old and new value; they are configuration, not
+# The editable fields of each model, shared with the forms. Changes to these are recorded with old and new value; they are configuration, not
 # personal data. Changes to people are recorded by field name only.
-_POLICY_FIELDS = [
+POLICY_FIELDS = [
     "target_age_min",
     "target_age_max",
     "meeting_cadence_weeks",
@@ -39,7 +39,7 @@ _POLICY_FIELDS = [
     "sig_cost_per_youth_year",
     "placement_cost_per_year",
 ]
-_ORGANISATION_FIELDS = ["name", "kind", "district", "parent", "is_active"]
+ORGANISATION_FIELDS = ["name", "kind", "district", "parent", "is_active"]
 _PERSON_FIELDS = [
     "username",
     "first_name",
@@ -111,7 +111,7 @@ def district_update(*, actor: Person, district: District, name: str) -> District
 def organisation_create(*, actor: Person, municipality: Municipality, **data: Any) -> Organisation:
     """Create an authority or branch: a new secrecy domain."""
     organisation = Organisation(municipality=municipality)
-    _apply(organisation, _ORGANISATION_FIELDS, data)
+    _apply(organisation, ORGANISATION_FIELDS, data)
     organisation.full_clean()
     organisation.save()
     audit_record(actor=actor, action=Action.CREATE, target=organisation)
@@ -121,8 +121,8 @@ def organisation_create(*, actor: Person, municipality: Municipality, **data: An
 @transaction.atomic
 def organisation_update(*, actor: Person, organisation: Organisation, **data: Any) -> Organisation:
     """Change an organisation. Rule: authorities and branches form one level, never deeper."""
-    before = {f: _plain(getattr(organisation, f)) for f in _ORGANISATION_FIELDS}
-    changed = _apply(organisation, _ORGANISATION_FIELDS, data)
+    before = {f: _plain(getattr(organisation, f)) for f in ORGANISATION_FIELDS}
+    changed = _apply(organisation, ORGANISATION_FIELDS, data)
     if organisation.parent_id is not None and organisation.branches.exists():
         raise ValidationError(
             {
@@ -275,8 +275,8 @@ def policy_update(
     **data: Any,
 ) -> LocalPolicy:
     """Change local policy. Rule: policy is data per municipality or district, never code."""
-    before = {f: getattr(policy, f) for f in _POLICY_FIELDS}
-    changed = _apply(policy, _POLICY_FIELDS, data)
+    before = {f: getattr(policy, f) for f in POLICY_FIELDS}
+    changed = _apply(policy, POLICY_FIELDS, data)
     policy.full_clean()
     policy.save()
     detail: dict[str, Any] = {f: [before[f], getattr(policy, f)] for f in changed}
@@ -326,7 +326,7 @@ def district_policy_create(*, actor: Person, district: District) -> LocalPolicy:
     ).first()
     policy = LocalPolicy(municipality=district.municipality, district=district)
     if base is not None:
-        for field in _POLICY_FIELDS:
+        for field in POLICY_FIELDS:
             setattr(policy, field, getattr(base, field))
     policy.full_clean()
     policy.save()

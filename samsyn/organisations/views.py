@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samsyn.accounts import services as account_services
+from samsyn.audit.models import Action
+from samsyn.audit.services import audit_record
 from samsyn.lib.http import AuthedHttpRequest
 from samsyn.organisations import selectors, services
 from samsyn.organisations.forms import (
@@ -345,6 +347,14 @@ def person_edit(request: AuthedHttpRequest, code: UUID) -> HttpResponse:
     viewer = request.user
     person = selectors.person_get_for_admin(viewer=viewer, code=str(code))
     if request.method != "POST":
+        # Contact details are personal data: opening them is a read worth logging.
+        audit_record(
+            actor=viewer,
+            action=Action.READ,
+            target=person,
+            subject_code=person.code,
+            basis="role:administrator",
+        )
         return _person_edit_page(request, person)
     form = PersonEditForm(
         request.POST,
