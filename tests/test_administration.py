@@ -655,7 +655,7 @@ def test_it_updates_the_policy_with_crime_costs(world, admin_client):
         (
             {"target_age_min": 21, "target_age_max": 18},
             [],
-            "Åldersgränsen uppåt får inte vara lägre än den nedåt.",
+            "Den övre åldersgränsen får inte vara lägre än den nedre.",
         ),
         (
             {"consent_guardians_only_below_age": 17, "consent_youth_alone_from_age": 16},

@@ -190,7 +190,7 @@ def test_the_search_page_explains_bad_input_in_swedish(world, login):
         {"case": "not-a-code", "date_from": "2026-02-01", "date_to": "2026-01-01"},
     )
     body = response.content.decode()
-    assert "Ärendekoden ska vara en kod" in body
+    assert "Ärendekoden ska se ut som" in body
     assert "Slutdatum kan inte vara före startdatum" in body
 
 
@@ -240,3 +240,11 @@ def test_htmx_gets_only_the_results_fragment(world, login):
     assert body.lstrip().startswith('<div id="results"')
     assert "<html" not in body
     assert "samordnare" in body
+
+
+def test_a_search_without_hits_says_so(world, login):
+    client = login(world.admin)
+    response = client.get("/granskningslogg/", {"person": "finns-inte-alls"})
+    body = response.content.decode()
+    assert "0 händelser" in body
+    assert "Fyll i minst ett fält" not in body

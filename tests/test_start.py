@@ -53,7 +53,7 @@ def test_the_administrator_gets_a_todo_list(world, login):
 
 def test_steering_sees_cost_figures_but_no_contact_list(world, login):
     body = login(world.steering).get("/").content.decode()
-    assert "Kostnad SIG per ungdom och år" in body
+    assert "Kostnad för SIG per ungdom och år" in body
     assert "Aktörerna i ditt område" not in body
 
 

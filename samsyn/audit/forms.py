@@ -19,7 +19,7 @@ class AuditSearchForm(forms.Form):
         label=_("Ärende (kod)"),
         required=False,
         error_messages={
-            "invalid": _("Ärendekoden ska vara en kod som 3f2b…-…, kopiera den från ärendet.")
+            "invalid": _("Ärendekoden ska se ut som 3f2b…-…. Kopiera den från ärendet.")
         },
     )
     action = forms.ChoiceField(

@@ -355,7 +355,7 @@ class LocalPolicy(TimestampedModel):
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         if self.target_age_min > self.target_age_max:
-            errors["target_age_max"] = _("Åldersgränsen uppåt får inte vara lägre än den nedåt.")
+            errors["target_age_max"] = _("Den övre åldersgränsen får inte vara lägre än den nedre.")
         if self.consent_guardians_only_below_age > self.consent_youth_alone_from_age:
             errors["consent_youth_alone_from_age"] = _(
                 "Åldern då ungdomen samtycker ensam kan inte vara lägre än åldern då "
