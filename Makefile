@@ -61,7 +61,7 @@ format: install
 	$(PY) -m ruff format .
 
 messages: install
-	cd samsyn && ../$(PY) ../manage.py makemessages -l en --no-obsolete --settings=samsyn.test_settings
+	cd samsyn && ../$(PY) ../manage.py makemessages -l en --no-obsolete --no-wrap --settings=samsyn.test_settings
 	cd samsyn && ../$(PY) ../manage.py compilemessages --settings=samsyn.test_settings
 
 clean:

@@ -138,6 +138,7 @@ SESSION_COOKIE_NAME = "samsyn_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "samsyn.core.views.csrf_failure"
 
 # Second factor (django-otp).
 OTP_TOTP_ISSUER = env_str("SAMSYN_OTP_ISSUER", "samsyn")

@@ -248,3 +248,49 @@ def test_a_search_without_hits_says_so(world, login):
     body = response.content.decode()
     assert "0 händelser" in body
     assert "Fyll i minst ett fält" not in body
+
+
+def _csv(response) -> list[list[str]]:
+    import csv
+    import io
+
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+def test_the_search_can_be_exported_as_csv_for_excel(world, login):
+    audit_record(actor=world.coordinator, action=Action.READ, target=world.police)
+    audit_record(actor=world.outsider, action=Action.READ, target=world.outsider)
+    client = login(world.admin)
+    response = client.get("/granskningslogg/export.csv", {"person": "samordnare"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "granskningslogg-" in response["Content-Disposition"]
+    rows = _csv(response)
+    assert rows[0][:4] == ["Tidpunkt", "Användarnamn", "Organisation", "Händelse"]
+    assert [r[1] for r in rows[1:]] == ["samordnare"]
+    assert rows[1][2] == "Socialtjänsten Norra"
+    export = AuditRecord.objects.filter(action=Action.EXPORT).get()
+    assert export.actor_code == world.admin.code
+
+
+def test_the_export_holds_only_the_administrators_municipality(world, login):
+    audit_record(actor=world.coordinator, action=Action.READ, target=world.police)
+    rows = _csv(login(world.outsider_admin).get("/granskningslogg/export.csv"))
+    assert "samordnare" not in {r[1] for r in rows[1:]}
+
+
+def test_the_export_refuses_bad_input_in_swedish(world, login):
+    response = login(world.admin).get("/granskningslogg/export.csv", {"case": "nonsense"})
+    assert response.status_code == 400
+    assert "Ärendekoden ska se ut som" in response.content.decode()
+    assert not AuditRecord.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_the_search_page_shows_how_far_the_log_is_sealed(world, login):
+    _make_records(world, 4)
+    audit_seal(grace=timedelta(0))
+    _make_records(world, 2)
+    body = login(world.admin).get("/granskningslogg/").content.decode()
+    assert "Loggen är förseglad till och med block 1" in body
+    assert "väntar på försegling" in body

@@ -91,6 +91,7 @@ def test_five_wrong_passwords_lock_the_account(client, world):
     response = _password_step(client, "samordnare")  # even the right password
     assert response.status_code == 429
     assert "tillfälligt spärrat" in response.content.decode()
+    assert "spärrad i 15 minuter" in response.content.decode()
     assert AuditRecord.objects.filter(action=Action.LOCKED_OUT).exists()
     # Other accounts are not affected.
     assert _password_step(Client(), "handlaggare").status_code == 302

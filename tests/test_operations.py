@@ -188,3 +188,23 @@ def test_demo_totp_prints_the_current_code(db, capsys):
     call_command("demo_totp", "samordnare")
     code = capsys.readouterr().out.strip()
     assert len(code) == 6 and code.isdigit()
+
+
+def test_a_stale_form_gets_a_swedish_explanation_and_changes_nothing(world):
+    from django.test import Client
+
+    from tests.conftest import PASSWORD
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/konto/logga-in/", {"username": "samordnare", "password": PASSWORD})
+    assert response.status_code == 403
+    assert "Formuläret kunde inte skickas" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_server_error_page_needs_no_database(rf):
+    from samsyn.core.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Tekniskt fel" in response.content.decode()

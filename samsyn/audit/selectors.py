@@ -10,7 +10,7 @@ from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from samsyn.audit.models import AuditRecord
+from samsyn.audit.models import AuditRecord, AuditSeal
 from samsyn.organisations.models import Organisation, Person
 from samsyn.organisations.selectors import admin_municipalities
 
@@ -84,3 +84,16 @@ def object_type_label(label: str) -> str:
         return str(apps.get_model(label)._meta.verbose_name).capitalize()
     except (LookupError, ValueError):
         return label
+
+
+@dataclass(frozen=True)
+class SealStatus:
+    last_seal: AuditSeal | None
+    unsealed: int
+
+
+def audit_seal_status() -> SealStatus:
+    """How far the log is sealed: the newest block and the records after it."""
+    last = AuditSeal.objects.order_by("-number").first()
+    after = last.last_record_id if last else 0
+    return SealStatus(last_seal=last, unsealed=AuditRecord.objects.filter(id__gt=after).count())

@@ -6,4 +6,5 @@ app_name = "audit"
 
 urlpatterns = [
     path("", views.search, name="search"),
+    path("export.csv", views.export_csv, name="export_csv"),
 ]

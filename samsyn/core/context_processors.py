@@ -16,4 +16,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_verified": verified,
         "nav_is_admin": verified and (user.is_superuser or user.has_role(Role.ADMINISTRATOR)),  # type: ignore[union-attr]
         "session_timeout_minutes": settings.SESSION_TIMEOUT_MINUTES,
+        "login_cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
