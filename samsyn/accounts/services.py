@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from samsyn.audit.models import Action
 from samsyn.audit.services import audit_record
 from samsyn.organisations.models import Person
+from samsyn.organisations.services import require_administers
 
 TOTP_DEVICE_NAME = "Autentiseringsapp"
 RECOVERY_DEVICE_NAME = "Reservkoder"
@@ -40,6 +41,8 @@ def _new_recovery_code() -> str:
 @transaction.atomic
 def recovery_codes_replace(*, person: Person, actor: Person) -> list[str]:
     """Issue a fresh set of one-time recovery codes; the old set stops working at once."""
+    if actor.pk != person.pk:
+        require_administers(actor, person.municipality_id)
     device, _ = StaticDevice.objects.get_or_create(
         user=person, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
     )
@@ -72,6 +75,8 @@ def totp_enrolment_confirm(*, person: Person, device: TOTPDevice, token: str) ->
 @transaction.atomic
 def second_factor_reset(*, person: Person, actor: Person) -> None:
     """Remove all second-factor devices (lost phone); the person enrols again at next login."""
+    if actor.pk != person.pk:
+        require_administers(actor, person.municipality_id)
     TOTPDevice.objects.filter(user=person).delete()
     StaticDevice.objects.filter(user=person).delete()
     _sessions_end(person=person)
@@ -86,5 +91,7 @@ def _sessions_end(*, person: Person) -> None:
 @transaction.atomic
 def sessions_end_everywhere(*, person: Person, actor: Person) -> None:
     """End every session of the person, on every device, at once."""
+    if actor.pk != person.pk:
+        require_administers(actor, person.municipality_id)
     _sessions_end(person=person)
     audit_record(actor=actor, action=Action.SIGN_OUT_EVERYWHERE, target=person)

@@ -51,6 +51,8 @@ def audit_record(
         object_code = object_code or str(getattr(target, "code", target.pk))
     context = current_request_context()
     organisation = getattr(actor, "organisation", None) if actor is not None else None
+    if municipality_code is None and target is not None:
+        municipality_code = _municipality_code_of(target)
     record = AuditRecord(
         at=timezone.now(),
         action=action,
@@ -71,6 +73,25 @@ def audit_record(
     record.row_hash = record.compute_hash()
     record.save(force_insert=True)
     return record
+
+
+def _municipality_code_of(target: models.Model) -> UUID | None:
+    """The municipality an object belongs to, so that its administrators find the event."""
+    for path in ("municipality", "organisation.municipality", "district.municipality"):
+        value: Any = target
+        for part in path.split("."):
+            value = getattr(value, part, None)
+            if value is None:
+                break
+        if (
+            value is not None
+            and hasattr(value, "code")
+            and value._meta.model_name == "municipality"
+        ):
+            return value.code
+    if target._meta.model_name == "municipality":
+        return getattr(target, "code", None)
+    return None
 
 
 def _index_entry(record_id: int, row_hash: str) -> bytes:

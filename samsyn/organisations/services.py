@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -52,6 +52,21 @@ _PERSON_FIELDS = [
 ]
 
 
+def require_administers(actor: Person, *municipality_ids: int | None) -> None:
+    """Defence in depth behind the views' access helpers: an administrator changes only
+    their own municipality; only a superuser may change any."""
+    if actor.is_superuser:
+        return
+    own = actor.organisation.municipality_id if actor.organisation is not None else None
+    if (
+        not actor.is_active
+        or not actor.has_role(Role.ADMINISTRATOR)
+        or own is None
+        or any(m != own for m in municipality_ids)
+    ):
+        raise PermissionDenied(_("Du administrerar inte den här kommunen."))
+
+
 def _apply(instance: Any, fields: Iterable[str], data: dict[str, Any]) -> list[str]:
     changed = []
     for field in fields:
@@ -70,6 +85,8 @@ def _plain(value: Any) -> Any:
 @transaction.atomic
 def municipality_create(*, actor: Person, name: str, municipality_number: str) -> Municipality:
     """Create a municipality with a default local policy, so that it is usable at once."""
+    if not actor.is_superuser:
+        raise PermissionDenied(_("Bara en systemadministratör kan lägga till kommuner."))
     municipality = Municipality(name=name.strip(), municipality_number=municipality_number.strip())
     municipality.full_clean()
     municipality.save()
@@ -84,6 +101,7 @@ def municipality_create(*, actor: Person, name: str, municipality_number: str) -
 
 @transaction.atomic
 def district_create(*, actor: Person, municipality: Municipality, name: str) -> District:
+    require_administers(actor, municipality.pk)
     district = District(municipality=municipality, name=name.strip())
     district.full_clean()
     district.save()
@@ -93,6 +111,7 @@ def district_create(*, actor: Person, municipality: Municipality, name: str) -> 
 
 @transaction.atomic
 def district_update(*, actor: Person, district: District, name: str) -> District:
+    require_administers(actor, district.municipality_id)
     old = district.name
     district.name = name.strip()
     district.full_clean()
@@ -110,6 +129,7 @@ def district_update(*, actor: Person, district: District, name: str) -> District
 @transaction.atomic
 def organisation_create(*, actor: Person, municipality: Municipality, **data: Any) -> Organisation:
     """Create an authority or branch: a new secrecy domain."""
+    require_administers(actor, municipality.pk)
     organisation = Organisation(municipality=municipality)
     _apply(organisation, ORGANISATION_FIELDS, data)
     organisation.full_clean()
@@ -121,6 +141,7 @@ def organisation_create(*, actor: Person, municipality: Municipality, **data: An
 @transaction.atomic
 def organisation_update(*, actor: Person, organisation: Organisation, **data: Any) -> Organisation:
     """Change an organisation. Rule: authorities and branches form one level, never deeper."""
+    require_administers(actor, organisation.municipality_id)
     before = {f: _plain(getattr(organisation, f)) for f in ORGANISATION_FIELDS}
     changed = _apply(organisation, ORGANISATION_FIELDS, data)
     if organisation.parent_id is not None and organisation.branches.exists():
@@ -183,6 +204,8 @@ def person_create(*, actor: Person, roles: Iterable[str], password: str, **data:
     """
     roles = list(roles)
     data = _without_empty_email(data)
+    organisation = data.get("organisation")
+    require_administers(actor, organisation.municipality_id if organisation else None)
     person = Person()
     _apply(person, _PERSON_FIELDS, data)
     person.set_password(password)
@@ -211,6 +234,12 @@ def person_create(*, actor: Person, roles: Iterable[str], password: str, **data:
 def person_update(*, actor: Person, person: Person, roles: Iterable[str], **data: Any) -> Person:
     """Change a staff account. Rule: administrators cannot lock themselves out."""
     roles = list(roles)
+    new_organisation = data.get("organisation", person.organisation)
+    require_administers(
+        actor,
+        person.municipality_id,
+        new_organisation.municipality_id if new_organisation else None,
+    )
     if person.pk == actor.pk and not actor.is_superuser:
         if data.get("is_active") is False:
             raise ValidationError(
@@ -252,6 +281,7 @@ def person_update(*, actor: Person, person: Person, roles: Iterable[str], **data
 @transaction.atomic
 def person_set_password(*, actor: Person, person: Person, password: str) -> None:
     """Set a new password. Rule: it passes the configured password validators."""
+    require_administers(actor, person.municipality_id)
     if weak := _password_errors(person, password):
         raise ValidationError({"password": weak})
     person.set_password(password)
@@ -275,6 +305,7 @@ def policy_update(
     **data: Any,
 ) -> LocalPolicy:
     """Change local policy. Rule: policy is data per municipality or district, never code."""
+    require_administers(actor, policy.municipality_id)
     before = {f: getattr(policy, f) for f in POLICY_FIELDS}
     changed = _apply(policy, POLICY_FIELDS, data)
     policy.full_clean()
@@ -318,6 +349,7 @@ def policy_update(
 @transaction.atomic
 def district_policy_create(*, actor: Person, district: District) -> LocalPolicy:
     """Give a district its own policy, starting as a copy of its municipality's."""
+    require_administers(actor, district.municipality_id)
     if hasattr(district, "policy"):
         return district.policy
     # A municipality without a policy of its own (made outside the services) gives defaults.
@@ -348,6 +380,7 @@ def district_policy_create(*, actor: Person, district: District) -> LocalPolicy:
 @transaction.atomic
 def district_policy_remove(*, actor: Person, policy: LocalPolicy) -> None:
     """Let a district follow its municipality's policy again."""
+    require_administers(actor, policy.municipality_id)
     if policy.district_id is None:
         raise ValidationError(_("Kommunens egna riktlinjer kan inte tas bort."))
     code = policy.code
