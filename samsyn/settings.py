@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "csp",
     "samsyn.organisations",
     "samsyn.audit",
+    "samsyn.consent",
+    "samsyn.cases",
     "samsyn.accounts",
     "samsyn.core",
 ]

@@ -118,3 +118,43 @@ def login(client: Client) -> Callable[[Person], Client]:
         return client
 
     return _login
+
+
+@dataclass
+class Sig:
+    """A case in `world`: run by the coordinator (owner), with the police officer taking part."""
+
+    world: World
+    case: object
+    mother: object
+    father: object
+
+
+@pytest.fixture
+def sig(world: World) -> Sig:
+    from datetime import date
+
+    from samsyn.cases import services as cases
+
+    case = cases.case_create(
+        actor=world.coordinator,
+        first_name="Alex",
+        last_name="Exempelsson",
+        personnummer="20100521-0016",
+        sex="pojke",
+        district=world.district,
+        address="Storgatan 1",
+        phone="070-1234567",
+        school="Norraskolan",
+        summary="Pojke i högstadiet, skolfrånvaro och misstänkt för stöld tillsammans med äldre.",
+    )
+    assert case.youth.date_of_birth == date(2010, 5, 21)
+    cases.member_add(actor=world.coordinator, case=case, person=world.police)
+    cases.member_add(actor=world.coordinator, case=case, person=world.case_officer)
+    mother = cases.guardian_add(
+        actor=world.coordinator, case=case, first_name="Maria", last_name="Exempelsson"
+    )
+    father = cases.guardian_add(
+        actor=world.coordinator, case=case, first_name="Mats", last_name="Exempelsson"
+    )
+    return Sig(world=world, case=case, mother=mother, father=father)

@@ -26,7 +26,23 @@ GENESIS_HASH = "0" * 64
 _INDEX_ENTRY = struct.Struct(">q8s")
 
 
-def audit_record(
+def audit_record(**kwargs: Any) -> AuditRecord:
+    """Append one event. Call it inside the transaction of the change it records.
+
+    Rule: `detail` carries field names, codes and reasons, never the personal data itself.
+    """
+    record = audit_build(**kwargs)
+    record.save(force_insert=True)
+    return record
+
+
+def audit_bulk(records: list[AuditRecord]) -> None:
+    """Append many events in one insert (a page that decides many items at once)."""
+    if records:
+        AuditRecord.objects.bulk_create(records)
+
+
+def audit_build(
     *,
     actor: Person | None,
     action: str,
@@ -40,10 +56,7 @@ def audit_record(
     actor_username: str = "",
     municipality_code: UUID | None = None,
 ) -> AuditRecord:
-    """Append one event. Call it inside the transaction of the change it records.
-
-    Rule: `detail` carries field names, codes and reasons, never the personal data itself.
-    """
+    """An unsaved audit record with its hash; `audit_record` and `audit_bulk` store it."""
     if action not in Action.values:
         raise ValueError(f"unknown audit action {action!r}")
     if target is not None:
@@ -71,7 +84,6 @@ def audit_record(
         ip_address=context.ip_address if context else None,
     )
     record.row_hash = record.compute_hash()
-    record.save(force_insert=True)
     return record
 
 

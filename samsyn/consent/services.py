@@ -1,0 +1,328 @@
+"""Recording, renewing and revoking consents.
+
+Rules (DOMAIN.md, "Consent rules"): each organisation records the consents it obtained itself;
+a consent names categories and recipients, never "everything"; who must give it follows the
+local age rule; a minor consenting alone needs a recorded maturity assessment; data about two
+people needs both; a revocation takes effect at once and deletes nothing.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samsyn.audit.models import Action
+from samsyn.audit.services import audit_record
+from samsyn.cases.models import Case, CaseMember, Guardian, GuardianRole
+from samsyn.consent.models import (
+    AgeRule,
+    Consent,
+    ConsentForm,
+    ConsentGiver,
+    DataCategory,
+    GiverRole,
+)
+from samsyn.lib.personnummer import age_on
+from samsyn.organisations.models import Organisation, Person
+from samsyn.organisations.selectors import policy_for
+
+
+@dataclass(frozen=True)
+class Giver:
+    """Who gives the consent: the youth (guardian None) or one of the youth's guardians."""
+
+    role: str
+    guardian: Guardian | None = None
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _require_member_of(actor: Person, case: Case) -> None:
+    if not actor.is_active or not CaseMember.objects.filter(case=case, person=actor).exists():
+        raise PermissionDenied(_("Du deltar inte i ärendet."))
+
+
+def required_givers(*, case: Case, on: date) -> tuple[str, int, list[Guardian]]:
+    """The local age rule for the youth on `on`, the age, and the guardians who must consent."""
+    policy = policy_for(municipality=case.municipality, district=case.district)
+    age = age_on(case.youth.date_of_birth, on)
+    rule = (
+        policy.consent_rule_for_age(age)
+        if policy
+        else (
+            AgeRule.GUARDIANS
+            if age < 15
+            else AgeRule.GUARDIANS_AND_YOUTH
+            if age < 18
+            else AgeRule.YOUTH
+        )
+    )
+    custodians = [
+        g for g in case.youth.guardians.all() if g.role == GuardianRole.GUARDIAN and g.has_custody
+    ]
+    return rule, age, custodians
+
+
+def _check_givers(
+    *,
+    case: Case,
+    givers: Sequence[Giver],
+    rule: str,
+    age: int,
+    custodians: list[Guardian],
+    maturity_assessment: str,
+) -> None:
+    if not givers:
+        raise ValidationError({"givers": _("Ange vem som lämnade samtycket.")})
+    for giver in givers:
+        if giver.role == GiverRole.YOUTH and giver.guardian is not None:
+            raise ValidationError({"givers": _("Ungdomen anges utan vårdnadshavare.")})
+        if giver.role != GiverRole.YOUTH and (
+            giver.guardian is None or giver.guardian.youth_id != case.youth_id
+        ):
+            raise ValidationError({"givers": _("Vårdnadshavaren hör inte till ärendet.")})
+    youth_gave = any(g.role == GiverRole.YOUTH for g in givers)
+    given_by = {g.guardian.pk for g in givers if g.guardian is not None}
+    representative = any(g.role == GiverRole.LEGAL_REPRESENTATIVE for g in givers)
+    guardians_gave = representative or (
+        bool(custodians) and all(c.pk in given_by for c in custodians)
+    )
+    alone = youth_gave and not given_by
+    if age < 18 and alone:
+        # A minor may consent alone only after an individual assessment of maturity.
+        if not maturity_assessment.strip():
+            raise ValidationError(
+                {
+                    "maturity_assessment": _(
+                        "Ungdomen är under 18 år och samtycker ensam: skriv mognadsbedömningen."
+                    )
+                }
+            )
+        return
+    if rule == AgeRule.YOUTH and not youth_gave and not representative:
+        raise ValidationError({"givers": _("Ungdomen är vuxen och måste själv samtycka.")})
+    if rule in (AgeRule.GUARDIANS, AgeRule.GUARDIANS_AND_YOUTH) and not guardians_gave:
+        if not custodians and not representative:
+            raise ValidationError(
+                {"givers": _("Registrera vårdnadshavarna i ärendet innan samtycket registreras.")}
+            )
+        missing = ", ".join(str(c) for c in custodians if c.pk not in given_by)
+        raise ValidationError(
+            {
+                "givers": _("Alla vårdnadshavare måste samtycka. Saknas: %(names)s.")
+                % {"names": missing}
+            }
+        )
+    if rule == AgeRule.GUARDIANS_AND_YOUTH and not youth_gave:
+        raise ValidationError(
+            {
+                "givers": _(
+                    "Ungdomen är %(age)s år och måste samtycka tillsammans med vårdnadshavarna."
+                )
+                % {"age": age}
+            }
+        )
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: Person,
+    case: Case,
+    categories: Iterable[DataCategory],
+    recipients: Iterable[Organisation],
+    givers: Sequence[Giver],
+    form: str,
+    given_on: date,
+    valid_until: date | None = None,
+    document: UploadedFile | None = None,
+    oral_note: str = "",
+    maturity_assessment: str = "",
+    also_about: Guardian | None = None,
+    renews: Consent | None = None,
+) -> Consent:
+    """Record a consent the actor's own organisation obtained."""
+    _require_member_of(actor, case)
+    releasing = actor.organisation
+    if releasing is None:
+        raise PermissionDenied(_("Du hör inte till någon organisation."))
+    categories = list(categories)
+    recipients = list(recipients)
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if not categories:
+        errors["categories"] = [_("Välj minst en kategori av uppgifter.")]
+    if not recipients:
+        errors["recipients"] = [_("Välj minst en mottagare.")]
+    if any(r.pk == releasing.pk for r in recipients):
+        errors["recipients"] = [
+            _("Din egen organisation behöver inget samtycke för sina egna uppgifter.")
+        ]
+    if any(r.municipality_id != case.municipality_id or not r.is_active for r in recipients):
+        errors["recipients"] = [_("En mottagare hör inte till kommunen eller är inte aktiv.")]
+    if given_on > today:
+        errors["given_on"] = [_("Samtycket kan inte ha lämnats i framtiden.")]
+    if form == ConsentForm.WRITTEN and document is None and renews is None:
+        errors["document"] = [_("Ladda upp det inskannade, undertecknade samtycket.")]
+    if form == ConsentForm.ORAL and not oral_note.strip():
+        errors["oral_note"] = [_("Skriv när, hur och för vem samtycket lämnades muntligt.")]
+    if form not in ConsentForm.values:
+        errors["form"] = [_("Välj om samtycket är skriftligt eller muntligt.")]
+    if also_about is not None and (
+        also_about.youth_id != case.youth_id
+        or not any(g.guardian is not None and g.guardian.pk == also_about.pk for g in givers)
+    ):
+        errors["also_about"] = [
+            _("Uppgifter om en vårdnadshavare kräver att vårdnadshavaren själv samtycker.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    rule, age, custodians = required_givers(case=case, on=given_on)
+    _check_givers(
+        case=case,
+        givers=givers,
+        rule=rule,
+        age=age,
+        custodians=custodians,
+        maturity_assessment=maturity_assessment,
+    )
+    if valid_until is None:
+        policy = policy_for(municipality=case.municipality, district=case.district)
+        if policy is not None:
+            valid_until = add_months(given_on, policy.consent_validity_months)
+    consent = Consent(
+        case=case,
+        releasing_organisation=releasing,
+        also_about=also_about,
+        form=form,
+        oral_note=oral_note.strip(),
+        given_on=given_on,
+        valid_until=valid_until,
+        age_at_consent=age,
+        age_rule=rule,
+        maturity_assessment=maturity_assessment.strip(),
+        recorded_by=actor,
+        renews=renews,
+    )
+    if document is not None:
+        consent.document = document
+    elif renews is not None and form == ConsentForm.WRITTEN:
+        consent.document = renews.document
+    consent.full_clean()
+    consent.save()
+    consent.categories.set(categories)
+    consent.recipients.set(recipients)
+    ConsentGiver.objects.bulk_create(
+        ConsentGiver(consent=consent, role=g.role, guardian=g.guardian) for g in givers
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        target=consent,
+        case_code=case.code,
+        subject_code=case.youth.code,
+        municipality_code=case.municipality.code,
+        detail={
+            "categories": sorted(c.slug for c in categories),
+            "recipients": sorted(str(r.code) for r in recipients),
+            "valid_until": valid_until.isoformat() if valid_until else None,
+            "renews": str(renews.code) if renews else None,
+        },
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_renew(
+    *,
+    actor: Person,
+    consent: Consent,
+    givers: Sequence[Giver],
+    form: str,
+    given_on: date,
+    valid_until: date | None = None,
+    document: UploadedFile | None = None,
+    oral_note: str = "",
+    maturity_assessment: str = "",
+) -> Consent:
+    """Renew: a new consent with the same scope, pointing to the old one (kept as history)."""
+    if consent.releasing_organisation_id != actor.organisation_id:
+        raise PermissionDenied(_("Bara organisationen som fick samtycket kan förnya det."))
+    if consent.revoked_at is not None:
+        raise ValidationError(_("Ett återkallat samtycke kan inte förnyas. Registrera ett nytt."))
+    return consent_record(
+        actor=actor,
+        case=consent.case,
+        categories=consent.categories.all(),
+        recipients=consent.recipients.all(),
+        givers=givers,
+        form=form,
+        given_on=given_on,
+        valid_until=valid_until,
+        document=document,
+        oral_note=oral_note,
+        maturity_assessment=maturity_assessment,
+        also_about=consent.also_about,
+        renews=consent,
+    )
+
+
+@transaction.atomic
+def consent_revoke(
+    *, actor: Person, consent: Consent, revoked_by: str, how: str, at: datetime | None = None
+) -> Consent:
+    """Withdraw a consent. Rule: it takes effect at once; nothing is deleted."""
+    case = consent.case
+    _require_member_of(actor, case)
+    if actor.organisation_id not in (consent.releasing_organisation_id, case.owner_id):
+        raise PermissionDenied(
+            _(
+                "Återkallelsen registreras av organisationen som fick samtycket eller av samordnaren."
+            )
+        )
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.revoked_at is not None:
+        raise ValidationError(_("Samtycket är redan återkallat."))
+    errors = {}
+    if not revoked_by.strip():
+        errors["revoked_by"] = [_("Ange vem som återkallade samtycket.")]
+    if not how.strip():
+        errors["how"] = [_("Ange hur samtycket återkallades, t.ex. muntligt i telefon.")]
+    if errors:
+        raise ValidationError(errors)
+    consent.revoked_at = at or timezone.now()
+    consent.revoked_by = revoked_by.strip()
+    consent.revocation_how = how.strip()
+    consent.revocation_recorded_by = actor
+    consent.save(
+        update_fields=[
+            "revoked_at",
+            "revoked_by",
+            "revocation_how",
+            "revocation_recorded_by",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        target=consent,
+        case_code=case.code,
+        subject_code=case.youth.code,
+        municipality_code=case.municipality.code,
+        detail={"revoked": True},
+    )
+    return consent
