@@ -9,6 +9,7 @@ from uuid import UUID
 from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from samsyn.audit.models import AuditRecord, AuditSeal
 from samsyn.organisations.models import Organisation, Person
@@ -97,3 +98,49 @@ def audit_seal_status() -> SealStatus:
     last = AuditSeal.objects.order_by("-number").first()
     after = last.last_record_id if last else 0
     return SealStatus(last_seal=last, unsealed=AuditRecord.objects.filter(id__gt=after).count())
+
+
+def field_labels(object_type: str, fields: list[str]) -> list[str]:
+    """Swedish labels for the field names an audit record lists."""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return fields
+    labels = []
+    for name in fields:
+        try:
+            labels.append(str(model._meta.get_field(name).verbose_name))
+        except Exception:  # not a model field (e.g. "roles", "password")
+            labels.append(str(_EXTRA_FIELD_LABELS.get(name, name)))
+    return labels
+
+
+_EXTRA_FIELD_LABELS = {
+    "roles": _("roller"),
+    "password": _("lösenord"),
+    "guardian": _("vårdnadshavare"),
+}
+
+
+def basis_label(basis: str) -> str:
+    """The basis of an event in words: which role, which consent, which organisation."""
+    if not basis:
+        return ""
+    kind, _sep, value = basis.partition(":")
+    if kind == "role":
+        from samsyn.organisations.models import Role
+
+        return str(_("Roll: %(role)s")) % {
+            "role": Role(value).label if value in Role.values else value
+        }
+    if kind == "consent":
+        return str(_("Samtycke %(number)s")) % {"number": "#" + value.replace("-", "")[:6].upper()}
+    return str(_BASIS_LABELS.get(basis, basis))
+
+
+_BASIS_LABELS = {
+    "own_organisation": _("Egen organisation"),
+    "no_consent": _("Inget samtycke"),
+    "not_member": _("Deltar inte i ärendet"),
+    "password": _("Lösenord"),
+}

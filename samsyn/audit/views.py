@@ -79,7 +79,13 @@ def search(request: AuthedHttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": [
-                (r, names.get(r.organisation_code, ""), selectors.object_type_label(r.object_type))
+                (
+                    r,
+                    names.get(r.organisation_code, ""),
+                    selectors.object_type_label(r.object_type),
+                    selectors.basis_label(r.basis),
+                    selectors.field_labels(r.object_type, r.detail.get("fields") or []),
+                )
                 for r in rows
             ],
             "people_found": len(people),
@@ -127,7 +133,7 @@ def _csv_rows(records: Iterator[AuditRecord]) -> Iterator[str]:
                 record.object_code,
                 record.case_code or "",
                 record.subject_code or "",
-                record.basis,
+                selectors.basis_label(record.basis),
                 record.request_id,
                 record.ip_address or "",
             ]

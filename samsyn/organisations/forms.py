@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -113,7 +112,7 @@ class OrganisationForm(forms.Form):
         required=False,
         empty_label=_("Hela kommunen"),
         to_field_name="code",
-        help_text=_("Lämna tomt om organisationen verkar i hela kommunen."),
+        help_text=_("Välj ”Hela kommunen” om organisationen verkar i hela kommunen."),
     )
     parent = forms.ModelChoiceField(
         label=_("Del av myndighet"),
@@ -212,15 +211,26 @@ def _new_password_field(label: StrOrPromise) -> forms.CharField:
     )
 
 
+def _minimum_password_length() -> int:
+    from django.conf import settings
+
+    validators = cast(list[dict[str, Any]], settings.AUTH_PASSWORD_VALIDATORS)
+    for validator in validators:
+        if str(validator["NAME"]).endswith("MinimumLengthValidator"):
+            return int(validator.get("OPTIONS", {}).get("min_length", 8))
+    return 8
+
+
 class PasswordMixin(forms.Form):
     password = _new_password_field(_("Lösenord"))
     password_again = _new_password_field(_("Lösenordet igen"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["password"].help_text = " ".join(
-            str(t) for t in password_validation.password_validators_help_texts()
-        )
+        self.fields["password"].help_text = _(
+            "Minst %(n)s tecken. Det får inte likna personens namn eller användarnamn, inte "
+            "vara ett vanligt lösenord och inte bara bestå av siffror."
+        ) % {"n": _minimum_password_length()}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -307,8 +317,10 @@ class PersonEditForm(PersonForm):
 
 class InstrumentChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        if obj.name and obj.name != obj.short_name:
+        if obj.name and not obj.name.startswith(obj.short_name):
             return f"{obj.short_name} – {obj.name}"
+        if obj.name:
+            return str(obj.name)
         return str(obj.short_name)
 
 

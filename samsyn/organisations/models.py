@@ -96,7 +96,7 @@ class Organisation(TimestampedModel):
         null=True,
         blank=True,
         verbose_name=_("stadsdel/område"),
-        help_text=_("Lämna tomt om organisationen verkar i hela kommunen."),
+        help_text=_("Välj ”Hela kommunen” om organisationen verkar i hela kommunen."),
     )
     parent = models.ForeignKey(
         "self",
