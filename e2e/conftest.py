@@ -135,3 +135,21 @@ def screenshot(page: Any, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: Any) -> None:
+    """Transactional tests flush the database between tests, and with it the reference data
+    that migrations load (data categories, instruments): put it back for every journey."""
+    if "live_server" not in request.fixturenames and "transactional_db" not in request.fixturenames:
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for module in (
+        "samsyn.consent.migrations.0002_categories",
+        "samsyn.organisations.migrations.0002_instruments",
+    ):
+        importlib.import_module(module).forwards(apps, None)

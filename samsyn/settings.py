@@ -173,6 +173,9 @@ LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
+# Uploaded scans of signed consents: never served as static files; read through the app.
+MEDIA_ROOT = Path(env_str("SAMSYN_MEDIA_ROOT") or str(BASE_DIR / "var" / "media"))
+MEDIA_URL = "/media-not-served/"
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "samsyn" / "static"]
@@ -238,6 +241,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -7,6 +7,8 @@ urlpatterns = [
     path("konto/", include("samsyn.accounts.urls")),
     path("administration/", include("samsyn.organisations.urls")),
     path("granskningslogg/", include("samsyn.audit.urls")),
+    path("arenden/", include("samsyn.cases.urls")),
+    path("arenden/<uuid:code>/", include("samsyn.consent.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
 ]

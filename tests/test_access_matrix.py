@@ -6,6 +6,7 @@ page without deciding who may see it. Outsiders get 404 ("not found"), never 403
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -121,6 +122,42 @@ MATRIX: dict[str, tuple[str | None, dict[str, int | str], bool]] = {
         {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
         True,
     ),
+    "cases:list": (None, {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 200, ADMIN: 200}, False),
+    "cases:create": (None, {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "cases:detail": ("case", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "cases:guardian_add": ("case", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
+    "cases:member_add": ("case", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
+    "cases:member_remove": (
+        "case",
+        {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    "cases:note_create": ("case", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
+    "consent:list": ("case", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "consent:create": ("case", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    # Without a chosen scope the blank form sends the coordinator back to choose one.
+    "consent:blank_form_pdf": (
+        "case",
+        {ANON: LOGIN, STAFF: 302, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
+    "consent:form_pdf": (
+        "consent",
+        {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
+    "consent:renew": ("consent", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "consent:revoke": ("consent", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "consent:disclosures": (
+        "case",
+        {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
+    "consent:disclosures_csv": (
+        "case",
+        {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
 }
 
 # Routes whose POST does something to an object: outsiders must get 404 and change nothing.
@@ -145,6 +182,44 @@ def test_every_url_has_an_entry():
     assert not missing, f"add these URLs to the access matrix: {sorted(missing)}"
 
 
+def _case_objects(world) -> dict[str, Any]:
+    """A case run by the coordinator (STAFF), with the police taking part, a consent and a note."""
+    from samsyn.cases import services as cases
+    from samsyn.consent import services as consents
+    from samsyn.consent.models import ConsentForm, DataCategory, GiverRole
+
+    case = cases.case_create(
+        actor=world.coordinator,
+        first_name="Kim",
+        last_name="Matrisson",
+        date_of_birth=date(2012, 3, 4),
+        district=world.district,
+    )
+    cases.member_add(actor=world.coordinator, case=case, person=world.police)
+    guardian = cases.guardian_add(
+        actor=world.coordinator, case=case, first_name="Vera", last_name="Matrisson"
+    )
+    school = DataCategory.objects.get(slug="skola")
+    consent = consents.consent_record(
+        actor=world.coordinator,
+        case=case,
+        categories=[school],
+        recipients=[world.recipient_org],
+        givers=[consents.Giver(GiverRole.GUARDIAN, guardian)],
+        form=ConsentForm.ORAL,
+        oral_note="I telefon.",
+        given_on=date.today(),
+    )
+    note = cases.note_create(
+        actor=world.coordinator, case=case, category=school, title="Frånvaro", text="30 %"
+    )
+    return {
+        "case": case,
+        "consent": {"code": case.code, "consent_code": consent.code},
+        "note": note,
+    }
+
+
 def _objects(world) -> dict[str, Any]:
     from samsyn.organisations.models import LocalPolicy
 
@@ -152,6 +227,7 @@ def _objects(world) -> dict[str, Any]:
         municipality=world.municipality, district=world.district
     )
     return {
+        **_case_objects(world),
         "municipality": world.municipality,
         "district": world.district,
         "policy": LocalPolicy.objects.get(municipality=world.municipality, district__isnull=True),
@@ -162,7 +238,10 @@ def _objects(world) -> dict[str, Any]:
 
 
 def _url(name: str, key: str | None, objects: dict[str, Any]) -> str:
-    return reverse(name, kwargs={"code": objects[key].code} if key else None)
+    if key is None:
+        return reverse(name)
+    target = objects[key]
+    return reverse(name, kwargs=target if isinstance(target, dict) else {"code": target.code})
 
 
 def _visitor(kind: str, world, client, login):
@@ -221,3 +300,67 @@ def test_outsiders_posting_to_objects_get_404_and_change_nothing(world, client, 
         LocalPolicy.objects.count(),
     )
     assert after == before
+
+
+# Every route about one case: people outside the case get 404 whatever they send.
+CASE_ROUTES = [
+    name for name, (key, _, _) in MATRIX.items() if name.startswith(("cases:", "consent:")) and key
+]
+CASE_GET_ONLY = {
+    "consent:blank_form_pdf",
+    "consent:form_pdf",
+    "consent:disclosures",
+    "consent:disclosures_csv",
+}
+
+
+def _case_state() -> tuple[Any, ...]:
+    from samsyn.audit.models import AuditRecord
+    from samsyn.cases.models import Case, CaseMember, Guardian, JournalNote
+    from samsyn.consent.models import Consent, ConsentGiver
+
+    return (
+        AuditRecord.objects.exclude(action__in=["sign_in", "second_factor_ok"]).count(),
+        Case.objects.count(),
+        sorted(CaseMember.objects.values_list("case_id", "person_id")),
+        Guardian.objects.count(),
+        JournalNote.objects.count(),
+        Consent.objects.count(),
+        ConsentGiver.objects.count(),
+        Consent.objects.filter(revoked_at__isnull=False).count(),
+    )
+
+
+@pytest.mark.parametrize("who", ["outsider", "manager", "outsider_admin", "admin"])
+def test_people_outside_the_case_get_404_on_every_case_route_and_change_nothing(
+    world, client, login, who
+):
+    objects = _objects(world)
+    http = login(getattr(world, who))
+    data = {
+        "ny-person": str(world.outsider.code),
+        "person": str(world.police.code),
+        "vh-first_name": "Kapad",
+        "vh-last_name": "Vårdnadshavare",
+        "vh-role": "vardnadshavare",
+        "ant-category": "skola",
+        "ant-title": "Kapad",
+        "ant-text": "Kapad",
+        "categories": "skola",
+        "recipients": str(world.outsider_org.code),
+        "givers": "ungdom",
+        "form": "muntligt",
+        "oral_note": "Kapad",
+        "given_on": date.today().isoformat(),
+        "revoked_by": "Kapad",
+        "how": "Kapad",
+    }
+    before = _case_state()
+    wrong = []
+    for name in CASE_ROUTES:
+        url = _url(name, MATRIX[name][0], objects)
+        response = http.get(url) if name in CASE_GET_ONLY else http.post(url, data)
+        if response.status_code != 404:
+            wrong.append(f"{name}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+    assert _case_state() == before

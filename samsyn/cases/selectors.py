@@ -182,6 +182,7 @@ def consents_expiring(*, viewer: Person, within_days: int = 30) -> list[Consent]
             revoked_at__isnull=True,
             valid_until__gte=today,
             valid_until__lte=today + timedelta(days=within_days),
+            renewals__isnull=True,  # a renewed consent needs no reminder
         )
         .select_related("case", "releasing_organisation")
         .order_by("valid_until")

@@ -60,31 +60,36 @@ class Decision:
             return f"consent:{self.consent.code}"
         return str(self.basis)
 
-    def explain(self) -> str:
+    def explain(self, *, identified: bool = False) -> str:
+        """The reason in plain Swedish. Those who gave the consent are named only when the
+        viewer may know who the youth is (`identified`); otherwise the names would leak."""
         if self.basis == Basis.OWN_ORGANISATION:
             return _("Uppgiften är registrerad av din egen organisation (%(owner)s).") % {
                 "owner": self.owner_name
             }
         if self.basis == Basis.CONSENT and self.consent is not None:
             consent = self.consent
-            givers = ", ".join(giver_label(g) for g in consent.givers.all())
-            until = (
-                date_format(consent.valid_until, "j F Y")
-                if consent.valid_until
-                else _("tills vidare")
-            )
+            values = {
+                "number": consent.number,
+                "given": date_format(consent.given_on, "j F Y"),
+                "owner": self.owner_name,
+                "category": self.category_name,
+                "givers": ", ".join(giver_label(g, named=identified) for g in consent.givers.all()),
+            }
+            if consent.valid_until is None:
+                return (
+                    _(
+                        "Samtycke %(number)s, lämnat av %(givers)s den %(given)s, låter %(owner)s "
+                        "lämna ut uppgifter i kategorin %(category)s till din organisation tills "
+                        "vidare."
+                    )
+                    % values
+                )
             return _(
                 "Samtycke %(number)s, lämnat av %(givers)s den %(given)s, låter %(owner)s lämna "
                 "ut uppgifter i kategorin %(category)s till din organisation till och med "
                 "%(until)s."
-            ) % {
-                "number": consent.number,
-                "givers": givers,
-                "given": date_format(consent.given_on, "j F Y"),
-                "owner": self.owner_name,
-                "category": self.category_name,
-                "until": until,
-            }
+            ) % {**values, "until": date_format(consent.valid_until, "j F Y")}
         if self.basis == Basis.NOT_MEMBER:
             return _("Du deltar inte i ärendet.")
         return _(
@@ -93,10 +98,11 @@ class Decision:
         ) % {"owner": self.owner_name, "category": self.category_name}
 
 
-def giver_label(giver: ConsentGiver) -> str:
-    if giver.guardian_id is not None and giver.guardian is not None:
-        return f"{giver.guardian} ({giver.get_role_display().lower()})"
-    return str(giver.get_role_display()).lower()
+def giver_label(giver: ConsentGiver, *, named: bool) -> str:
+    role = str(giver.get_role_display()).lower()
+    if named and giver.guardian is not None:
+        return f"{giver.guardian} ({role})"
+    return role
 
 
 @dataclass
@@ -215,7 +221,9 @@ def case_accesses(
     consents: dict[int, list[Consent]] = {pk: [] for pk in ids}
     for consent in (
         Consent.objects.filter(case_id__in=ids)
-        .select_related("releasing_organisation", "also_about", "recorded_by")
+        .select_related(
+            "releasing_organisation", "also_about", "recorded_by", "revocation_recorded_by"
+        )
         .prefetch_related(
             "categories",
             "recipients",

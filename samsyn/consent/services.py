@@ -94,6 +94,17 @@ def _check_givers(
             giver.guardian is None or giver.guardian.youth_id != case.youth_id
         ):
             raise ValidationError({"givers": _("Vårdnadshavaren hör inte till ärendet.")})
+        if giver.guardian is not None and giver.role != giver.guardian.role:
+            # A parent cannot stand in for the other parent by being called a representative.
+            raise ValidationError(
+                {
+                    "givers": _("%(name)s är registrerad som %(role)s.")
+                    % {"name": giver.guardian, "role": giver.guardian.get_role_display().lower()}
+                }
+            )
+    named = [g.guardian.pk if g.guardian is not None else None for g in givers]
+    if len(named) != len(set(named)):
+        raise ValidationError({"givers": _("Samma person är angiven flera gånger.")})
     youth_gave = any(g.role == GiverRole.YOUTH for g in givers)
     given_by = {g.guardian.pk for g in givers if g.guardian is not None}
     representative = any(g.role == GiverRole.LEGAL_REPRESENTATIVE for g in givers)
@@ -259,6 +270,8 @@ def consent_renew(
     maturity_assessment: str = "",
 ) -> Consent:
     """Renew: a new consent with the same scope, pointing to the old one (kept as history)."""
+    # Read it again, locked: a revocation recorded meanwhile must not be renewed away.
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.releasing_organisation_id != actor.organisation_id:
         raise PermissionDenied(_("Bara organisationen som fick samtycket kan förnya det."))
     if consent.revoked_at is not None:

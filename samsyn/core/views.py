@@ -12,11 +12,14 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_static.models import StaticToken
 
+from samsyn.cases.selectors import consents_expiring
 from samsyn.lib.http import AuthedHttpRequest
 from samsyn.organisations import selectors
 from samsyn.organisations.models import Person, Role
 
 logger = logging.getLogger("samsyn.health")
+
+EXPIRY_REMINDER_DAYS = 30
 
 
 @login_required
@@ -41,6 +44,8 @@ def start(request: AuthedHttpRequest) -> HttpResponse:
         "is_actor": person.has_role(Role.ACTOR_REPRESENTATIVE),
         "is_manager": person.has_role(Role.MANAGER),
         "is_steering": person.has_role(Role.STEERING),
+        "expiring_consents": consents_expiring(viewer=person, within_days=EXPIRY_REMINDER_DAYS),
+        "expiry_days": EXPIRY_REMINDER_DAYS,
         "todo": selectors.admin_todo(viewer=person)
         if person.has_role(Role.ADMINISTRATOR)
         else None,

@@ -58,8 +58,12 @@ def parse(value: str, *, today: date | None = None) -> Personnummer:
         # Without a century: the latest century that does not put the birth in the future,
         # one more back for the "+" of the hundred-year-olds.
         full = int(f"{today.year // 100}{year}")
-        if full > today.year:
-            full -= 100
+        try:
+            if date(full, int(month), day_number) > today:
+                full -= 100
+        except ValueError:
+            if full > today.year:
+                full -= 100
         if separator == "+":
             full -= 100
     else:

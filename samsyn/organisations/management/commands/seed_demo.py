@@ -5,12 +5,16 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from samsyn.cases.demo import seed_cases
 from samsyn.organisations.demo import DEMO_PASSWORD, demo_totp_secret, seed_demo
 from samsyn.organisations.models import Organisation, Role
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo municipalities, organisations and people (idempotent)."
+    help = (
+        "Create or refresh the demo municipalities, organisations and people, and add the demo "
+        "cases (idempotent)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -27,6 +31,7 @@ class Command(BaseCommand):
                 "or pass --not-production if this database is a test or demo database."
             )
         people = seed_demo()
+        seeded = seed_cases()
         if options["quiet"]:
             return
         names = dict(Organisation.objects.values_list("name", "name"))
@@ -44,3 +49,4 @@ class Command(BaseCommand):
             "Add a secret to an authenticator app, or print the current code with:\n"
             "  .venv/bin/python manage.py demo_totp samordnare"
         )
+        self.stdout.write(seeded.summary())
