@@ -20,3 +20,8 @@ WHITENOISE_AUTOREFRESH = True
 AUDIT_SEAL_GRACE_SECONDS = 0
 LANGUAGE_COOKIE_SECURE = False
 PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
+# Uploads during tests go to a throwaway folder, never into the working tree.
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="samsyn-test-media-"))

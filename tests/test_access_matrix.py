@@ -146,6 +146,11 @@ MATRIX: dict[str, tuple[str | None, dict[str, int | str], bool]] = {
         {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
         False,
     ),
+    "consent:document": (
+        "consent",
+        {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
     "consent:renew": ("consent", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
     "consent:revoke": ("consent", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
     "consent:disclosures": (
@@ -184,6 +189,8 @@ def test_every_url_has_an_entry():
 
 def _case_objects(world) -> dict[str, Any]:
     """A case run by the coordinator (STAFF), with the police taking part, a consent and a note."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from samsyn.cases import services as cases
     from samsyn.consent import services as consents
     from samsyn.consent.models import ConsentForm, DataCategory, GiverRole
@@ -206,8 +213,8 @@ def _case_objects(world) -> dict[str, Any]:
         categories=[school],
         recipients=[world.recipient_org],
         givers=[consents.Giver(GiverRole.GUARDIAN, guardian)],
-        form=ConsentForm.ORAL,
-        oral_note="I telefon.",
+        form=ConsentForm.WRITTEN,
+        document=SimpleUploadedFile("samtycke.pdf", b"%PDF-1.4 test", "application/pdf"),
         given_on=date.today(),
     )
     note = cases.note_create(
@@ -307,6 +314,7 @@ CASE_ROUTES = [
     name for name, (key, _, _) in MATRIX.items() if name.startswith(("cases:", "consent:")) and key
 ]
 CASE_GET_ONLY = {
+    "consent:document",
     "consent:blank_form_pdf",
     "consent:form_pdf",
     "consent:disclosures",

@@ -524,3 +524,41 @@ def test_the_pages_speak_english_when_asked(sig, login):
     assert "Open a new case" in http.get("/arenden/").content.decode()
     body = http.get(url(sig, "samtycken/")).content.decode()
     assert "Who may disclose what to whom" in body and "expires in 5 days" in body
+
+
+def test_the_scanned_consent_opens_for_its_holders_and_is_logged(sig, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from samsyn.audit.models import Action, AuditRecord
+    from samsyn.consent import services as consent_services
+    from samsyn.consent.models import ConsentForm, DataCategory, GiverRole
+
+    w = sig.world
+    consent = consent_services.consent_record(
+        actor=w.coordinator,
+        case=sig.case,
+        categories=[DataCategory.objects.get(slug="skola")],
+        recipients=[w.recipient_org],
+        givers=[
+            consent_services.Giver(GiverRole.YOUTH),
+            consent_services.Giver(GiverRole.GUARDIAN, sig.mother),
+            consent_services.Giver(GiverRole.GUARDIAN, sig.father),
+        ],
+        form=ConsentForm.WRITTEN,
+        document=SimpleUploadedFile("underskrift.pdf", b"%PDF-1.4 signed", "application/pdf"),
+        given_on=sig.case.opened_on,
+    )
+    url = f"/arenden/{sig.case.code}/samtycken/{consent.code}/dokument/"
+    coordinator = login(w.coordinator)
+    assert (
+        f'href="{url}"' in coordinator.get(f"/arenden/{sig.case.code}/samtycken/").content.decode()
+    )
+    response = coordinator.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 signed"
+    assert "attachment" in response["Content-Disposition"]
+    assert AuditRecord.objects.filter(
+        action=Action.READ, object_code=str(consent.code), detail__document=True
+    ).exists()
+    # The police receive the school data, not the signed paper that names the family.
+    assert login(w.police).get(url).status_code == 404

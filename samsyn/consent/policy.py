@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from samsyn.audit.models import Action
 from samsyn.audit.services import audit_build, audit_bulk
-from samsyn.consent.models import Consent, ConsentGiver, DataCategory
+from samsyn.consent.models import Consent, ConsentGiver, DataCategory, GiverRole
 
 if TYPE_CHECKING:
     from samsyn.cases.models import Case, CaseItem
@@ -74,7 +74,7 @@ class Decision:
                 "given": date_format(consent.given_on, "j F Y"),
                 "owner": self.owner_name,
                 "category": self.category_name,
-                "givers": ", ".join(giver_label(g, named=identified) for g in consent.givers.all()),
+                "givers": givers_text(list(consent.givers.all()), named=identified),
             }
             if consent.valid_until is None:
                 return (
@@ -96,6 +96,22 @@ class Decision:
             "Inget gällande samtycke låter %(owner)s lämna ut uppgifter i kategorin %(category)s "
             "till din organisation. Du ser därför bara en avidentifierad uppgift."
         ) % {"owner": self.owner_name, "category": self.category_name}
+
+
+def givers_text(givers: list[ConsentGiver], *, named: bool) -> str:
+    """ "ungdomen och 2 vårdnadshavare", or with names when the viewer may know them."""
+    if named:
+        parts = [giver_label(g, named=True) for g in givers]
+    else:
+        parts = [giver_label(g, named=False) for g in givers if g.guardian_id is None]
+        others = [g for g in givers if g.guardian_id is not None]
+        for role in sorted({g.role for g in others}):
+            n = sum(1 for g in others if g.role == role)
+            label = str(GiverRole(role).label).lower()
+            parts.append(label if n == 1 else f"{n} {label}")
+    if len(parts) <= 1:
+        return "".join(parts)
+    return _("%(first)s och %(last)s") % {"first": ", ".join(parts[:-1]), "last": parts[-1]}
 
 
 def giver_label(giver: ConsentGiver, *, named: bool) -> str:
@@ -227,7 +243,9 @@ def case_accesses(
         .prefetch_related(
             "categories",
             "recipients",
-            Prefetch("givers", queryset=ConsentGiver.objects.select_related("guardian")),
+            Prefetch(
+                "givers", queryset=ConsentGiver.objects.select_related("guardian").order_by("pk")
+            ),
         )
     ):
         consents[consent.case_id].append(consent)

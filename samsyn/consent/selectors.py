@@ -235,6 +235,7 @@ class ConsentRow:
     details_visible: bool
     can_renew: bool
     can_revoke: bool
+    document_visible: bool = False
 
 
 def can_renew(*, viewer: Person, consent: Consent) -> bool:
@@ -302,6 +303,8 @@ def consent_rows(*, access: policy.CaseAccess, identified: bool) -> list[Consent
                 and can_renew(viewer=viewer, consent=consent)
                 and consent.pk not in renewed_by,
                 can_revoke=can_revoke(viewer=viewer, consent=consent, case=case),
+                # The scan names the youth: only its holders who may see who it is open it.
+                document_visible=bool(consent.document) and details,
             )
         )
     return rows

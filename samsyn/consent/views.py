@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -474,4 +474,35 @@ def disclosures_csv(request: AuthedHttpRequest, code: UUID) -> StreamingHttpResp
         f'attachment; filename="utlamnanden-{case.anonymous_code}-{stamp}.csv"'
     )
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def consent_document(
+    request: AuthedHttpRequest, code: UUID, consent_code: UUID
+) -> HttpResponse | FileResponse:
+    """The scanned, signed consent. Only the organisation that obtained it and the case's
+    owner open it (it names the youth and the guardians); every opening is logged."""
+    viewer = request.user
+    case, access = _access(viewer, code)
+    consent = selectors.consent_get_for_viewer(access=access, code=consent_code)
+    identity = _require_identity(access)
+    if viewer.organisation_id not in (consent.releasing_organisation_id, case.owner_id):
+        raise Http404
+    if not consent.document:
+        raise Http404
+    audit_record(
+        actor=viewer,
+        action=Action.READ,
+        target=consent,
+        case_code=case.code,
+        subject_code=case.youth.code,
+        municipality_code=case.municipality.code,
+        basis=identity.audit_basis,
+        detail={"document": True},
+    )
+    name = consent.document.name.rsplit("/", 1)[-1]
+    response = FileResponse(consent.document.open("rb"), as_attachment=True, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
     return response
