@@ -5,6 +5,7 @@ from samsyn.core import views as core_views
 urlpatterns = [
     path("", include("samsyn.core.urls")),
     path("konto/", include("samsyn.accounts.urls")),
+    path("administration/kategorier/", include("samsyn.consent.category_urls")),
     path("administration/", include("samsyn.organisations.urls")),
     path("granskningslogg/", include("samsyn.audit.urls")),
     path("arenden/", include("samsyn.cases.urls")),

@@ -339,3 +339,46 @@ def consent_revoke(
         detail={"revoked": True},
     )
     return consent
+
+
+@transaction.atomic
+def category_save(
+    *,
+    actor: Person,
+    category: DataCategory | None,
+    name: str,
+    description: str,
+    sort_order: int,
+    is_active: bool,
+) -> DataCategory:
+    """Add or change a data category. Rule: only a system administrator (superuser) changes
+    the list, which every municipality shares; a category is never deleted, only retired,
+    because consents and items keep pointing to it."""
+    if not actor.is_superuser:
+        raise PermissionDenied(_("Bara en systemadministratör ändrar uppgiftskategorierna."))
+    from django.utils.text import slugify
+
+    creating = category is None
+    if category is None:
+        base = slugify(name)[:36] or "kategori"
+        slug, n = base, 2
+        while DataCategory.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        category = DataCategory(slug=slug)
+    if category.identifying and not is_active:
+        raise ValidationError({"is_active": _("Kategorin för identitet kan inte tas ur bruk.")})
+    before = {"name": category.name, "is_active": category.is_active}
+    category.name = name.strip()
+    category.description = description.strip()
+    category.sort_order = sort_order
+    category.is_active = is_active
+    category.full_clean()
+    category.save()
+    audit_record(
+        actor=actor,
+        action=Action.CREATE if creating else Action.UPDATE,
+        target=category,
+        object_code=category.slug,
+        detail={"before": before, "after": {"name": category.name, "is_active": is_active}},
+    )
+    return category
