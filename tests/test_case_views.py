@@ -472,3 +472,11 @@ def test_the_list_costs_a_fixed_number_of_queries(sig, login, django_assert_max_
         cases.member_add(actor=w.coordinator, case=case, person=w.police)
     with django_assert_max_num_queries(len(few.captured_queries)):
         http.get("/arenden/")
+
+
+def test_a_member_without_any_covering_consent_is_flagged(sig, login):
+    body = login(sig.world.coordinator).get(url(sig)).content.decode()
+    assert body.count("Inget gällande samtycke från Socialtjänsten Norra") == 1  # the police
+    give(sig, "skola")
+    body = login(sig.world.coordinator).get(url(sig)).content.decode()
+    assert "Inget gällande samtycke från" not in body

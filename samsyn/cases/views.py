@@ -126,7 +126,11 @@ def case_page_response(
         "personnummer": _personnummer(page.youth.personnummer) if page.youth else "",
         "anonymous": page.anonymous,
         "guardians": page.guardians,
-        "members": page.members,
+        "members": [
+            (member, page.access.receives_nothing(member.person.organisation_id))
+            for member in page.members
+        ],
+        "owner_name": page.case.owner.name,
         "viewer_pk": viewer.pk,
         "notes": [
             (

@@ -182,6 +182,18 @@ class CaseAccess:
             owner_id=item.owner_id, category_id=item.category_id, also_about_id=item.also_about_id
         )
 
+    def receives_nothing(self, organisation_id: int | None) -> bool:
+        """True when no live consent lets the case's owner release anything to this
+        organisation: an actor who takes part (or comes to a meeting) without consent."""
+        if organisation_id is None or organisation_id == self.case.owner_id:
+            return False
+        return not any(
+            consent.releasing_organisation_id == self.case.owner_id
+            and consent.is_live(self.today)
+            and organisation_id in {o.pk for o in consent.recipients.all()}
+            for consent in self.consents
+        )
+
     def identity(self) -> Decision:
         """May the viewer see who the youth is (identity and contact, owned by the case owner)?"""
         identifying = next((c for c in self.categories.values() if c.identifying), None)
