@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import re
 import time
-from typing import Any
 
 import pytest
 from django_otp.oath import totp
@@ -17,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from e2e.conftest import PHONE, assert_accessible, new_context, screenshot
+from e2e.journeys import code_step, password_step, sign_in
 from samsyn.organisations.models import (
     District,
     LocalPolicy,
@@ -59,25 +59,6 @@ def a_wrong_code(person: Person) -> str:
         for d in range(-device.tolerance - 1, device.tolerance + 2)
     }
     return next(f"{n:06d}" for n in range(1_000_000) if n not in valid)
-
-
-def password_step(page: Any, base_url: str, username: str, password: str = PASSWORD) -> None:
-    page.goto(base_url + LOGIN)
-    page.get_by_label("Användarnamn eller e-postadress").fill(username)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Fortsätt").click()
-
-
-def code_step(page: Any, code: str) -> None:
-    page.get_by_label("Engångskod").fill(code)
-    page.get_by_role("button", name="Logga in", exact=True).click()
-
-
-def sign_in(page: Any, base_url: str, person: Person) -> None:
-    password_step(page, base_url, person.username)
-    expect(page).to_have_url(re.compile(r"/konto/verifiera/"))
-    code_step(page, current_code(person))
-    expect(page.locator("h1")).to_have_text(re.compile(r"^Hej"))
 
 
 def test_a_coordinator_signs_in_with_password_and_one_time_code(page, live_server, coordinator):
