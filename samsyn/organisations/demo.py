@@ -11,9 +11,10 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from samsyn.accounts.services import TOTP_DEVICE_NAME
+from samsyn.accounts.services import RECOVERY_DEVICE_NAME, TOTP_DEVICE_NAME
 from samsyn.organisations.models import (
     CrimeCost,
     District,
@@ -281,4 +282,12 @@ def seed_demo() -> list[DemoPerson]:
             name=TOTP_DEVICE_NAME,
             defaults={"key": demo_totp_key(demo.username), "confirmed": True},
         )
+        if not StaticDevice.objects.filter(user=person).exists():
+            # Demo people have recovery codes like everyone else (new ones under Mitt konto).
+            device = StaticDevice.objects.create(
+                user=person, name=RECOVERY_DEVICE_NAME, confirmed=True
+            )
+            StaticToken.objects.bulk_create(
+                StaticToken(device=device, token=StaticToken.random_token()) for _ in range(10)
+            )
     return PEOPLE
