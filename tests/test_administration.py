@@ -558,8 +558,15 @@ def test_it_resets_the_second_factor(world, admin_client):
     StaticDevice.objects.create(user=person, name="Reservkoder")
     page = admin_client.get(f"/administration/personer/{person.code}/").content.decode()
     assert "aktiverad" in page
-    response = admin_client.post(
+    refused = admin_client.post(
         f"/administration/personer/{person.code}/aterstall-tvastegs/", follow=True
+    )
+    assert "Ingenting har återställts" in refused.content.decode()
+    assert TOTPDevice.objects.filter(user=person).exists()
+    response = admin_client.post(
+        f"/administration/personer/{person.code}/aterstall-tvastegs/",
+        {"kontrollerat": "on"},
+        follow=True,
     )
     assert "Tvåstegsverifieringen för Samordnare är återställd" in response.content.decode()
     assert "inte aktiverad" in response.content.decode()

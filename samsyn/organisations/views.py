@@ -401,6 +401,16 @@ def person_password(request: AuthedHttpRequest, code: UUID) -> HttpResponse:
 def person_second_factor_reset(request: AuthedHttpRequest, code: UUID) -> HttpResponse:
     viewer = request.user
     person = selectors.person_get_for_admin(viewer=viewer, code=str(code))
+    if request.POST.get("kontrollerat") != "on":
+        # A reset hands the account to whoever enrols next: it must follow an identity check.
+        messages.error(
+            request,
+            _(
+                "Ingenting har återställts. Kryssa i att du har kontrollerat att det är "
+                "personen själv som ber om det."
+            ),
+        )
+        return redirect("organisations:person_edit", code=person.code)
     account_services.second_factor_reset(person=person, actor=viewer)
     messages.success(
         request,
