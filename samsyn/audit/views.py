@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -17,6 +16,7 @@ from samsyn.audit import selectors
 from samsyn.audit.forms import AuditSearchForm
 from samsyn.audit.models import Action, AuditRecord
 from samsyn.audit.services import audit_record
+from samsyn.lib.csvexport import chunked, csv_download
 from samsyn.lib.http import AuthedHttpRequest
 from samsyn.organisations.models import Person
 from samsyn.organisations.selectors import admin_require
@@ -96,38 +96,16 @@ def search(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_rows(records: Iterator[AuditRecord]) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";")
-    # A byte order mark, so that Excel opens the Swedish characters correctly.
-    yield "\ufeff" + writer.writerow(
-        [
-            _("Tidpunkt"),
-            _("Användarnamn"),
-            _("Organisation"),
-            _("Händelse"),
-            _("Objekttyp"),
-            _("Objekt"),
-            _("Ärende"),
-            _("Registrerad"),
-            _("Grund"),
-            _("Anrops-id"),
-            _("IP-adress"),
-        ]
-    )
-    names: dict[Any, str] = {}
-    for record in records:
-        if record.organisation_code and record.organisation_code not in names:
-            names.update(selectors.organisation_names({record.organisation_code}))
-        yield writer.writerow(
-            [
+def _csv_rows(records: Iterable[AuditRecord]) -> Iterator[list[Any]]:
+    for chunk in chunked(records, 500):
+        names = selectors.organisation_names(
+            {r.organisation_code for r in chunk if r.organisation_code}
+        )
+        for record in chunk:
+            yield [
                 timezone.localtime(record.at).isoformat(timespec="seconds"),
                 record.actor_username,
-                names.get(record.organisation_code, ""),
+                names.get(record.organisation_code, "") if record.organisation_code else "",
                 record.get_action_display(),
                 record.object_type,
                 record.object_code,
@@ -137,7 +115,6 @@ def _csv_rows(records: Iterator[AuditRecord]) -> Iterator[str]:
                 record.request_id,
                 record.ip_address or "",
             ]
-        )
 
 
 @login_required
@@ -150,9 +127,21 @@ def export_csv(request: AuthedHttpRequest) -> HttpResponse | StreamingHttpRespon
     query = _query(form)
     records, people = selectors.audit_search(viewer=viewer, query=query)
     _log_search(viewer, query, people, Action.EXPORT, format="csv")
-    response = StreamingHttpResponse(
-        _csv_rows(records.iterator(chunk_size=2000)), content_type="text/csv; charset=utf-8"
+    header = [
+        _("Tidpunkt"),
+        _("Användarnamn"),
+        _("Organisation"),
+        _("Händelse"),
+        _("Objekttyp"),
+        _("Objekt"),
+        _("Ärende"),
+        _("Registrerad"),
+        _("Grund"),
+        _("Anrops-id"),
+        _("IP-adress"),
+    ]
+    return csv_download(
+        header=header,
+        rows=_csv_rows(records.iterator(chunk_size=2000)),
+        name="granskningslogg",
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="granskningslogg-{stamp}.csv"'
-    return response

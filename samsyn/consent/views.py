@@ -8,8 +8,7 @@ answer 404 to viewers the policy does not let see the youth's identity.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -42,6 +41,7 @@ from samsyn.consent.pdf import (
     signers_for,
     signers_of,
 )
+from samsyn.lib.csvexport import chunked, csv_download
 from samsyn.lib.http import AuthedHttpRequest
 from samsyn.organisations.forms import apply_service_error
 from samsyn.organisations.models import Person
@@ -410,39 +410,10 @@ def _export_query(form: DisclosureFilterForm) -> str:
     return query.urlencode()
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(records: Any) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";")
-    # A byte order mark, so that Excel opens the Swedish characters correctly.
-    yield "\ufeff" + writer.writerow(
-        [
-            _("Tidpunkt"),
-            _("Person"),
-            _("Organisation"),
-            _("Vad"),
-            _("Kategori"),
-            _("Uppgiftens ägare"),
-            _("Utfall"),
-            _("Grund"),
-        ]
-    )
-    chunk: list[Any] = []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) == 500:
-            yield from _csv_chunk(writer, chunk)
-            chunk = []
-    yield from _csv_chunk(writer, chunk)
-
-
-def _csv_chunk(writer: Any, records: list[Any]) -> Iterator[str]:
-    for row in selectors.disclosure_rows(records):
-        yield writer.writerow(
-            [
+def _csv_rows(records: Iterable[Any]) -> Iterator[list[Any]]:
+    for chunk in chunked(records, 500):
+        for row in selectors.disclosure_rows(chunk):
+            yield [
                 timezone.localtime(row.at).isoformat(timespec="seconds"),
                 row.person,
                 row.organisation,
@@ -452,7 +423,6 @@ def _csv_chunk(writer: Any, records: list[Any]) -> Iterator[str]:
                 _("Visad") if row.allowed else _("Nekad"),
                 row.basis,
             ]
-        )
 
 
 @login_required
@@ -466,15 +436,21 @@ def disclosures_csv(request: AuthedHttpRequest, code: UUID) -> StreamingHttpResp
         format="csv",
         only_other_organisations=form.only_other_organisations(),
     )
-    response = StreamingHttpResponse(
-        _csv_lines(records.iterator(chunk_size=2000)), content_type="text/csv; charset=utf-8"
+    header = [
+        _("Tidpunkt"),
+        _("Person"),
+        _("Organisation"),
+        _("Vad"),
+        _("Kategori"),
+        _("Uppgiftens ägare"),
+        _("Utfall"),
+        _("Grund"),
+    ]
+    return csv_download(
+        header=header,
+        rows=_csv_rows(records.iterator(chunk_size=2000)),
+        name=f"utlamnanden-{case.anonymous_code}",
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = (
-        f'attachment; filename="utlamnanden-{case.anonymous_code}-{stamp}.csv"'
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
