@@ -17,9 +17,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from samsyn.cases.models import Case, CaseMember, Guardian, JournalNote, Youth
+from samsyn.cases.rules import runs_case
 from samsyn.consent import policy
 from samsyn.consent.models import Consent
-from samsyn.organisations.models import Person, Role, RoleAssignment
+from samsyn.organisations.models import Person, RoleAssignment
 
 
 def age_band(age: int) -> str:
@@ -163,8 +164,7 @@ def case_page(*, viewer: Person, case: Case) -> CasePage:
         members=members,
         notes=notes,
         hidden=[(owner, category, n) for (owner, category), n in sorted(hidden.items())],
-        runs_case=viewer.organisation_id == case.owner_id
-        and (viewer.has_role(Role.COORDINATOR) or viewer.has_role(Role.CASE_OFFICER)),
+        runs_case=runs_case(viewer, case),
     )
 
 

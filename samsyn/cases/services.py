@@ -13,22 +13,15 @@ from django.utils.translation import gettext as _
 from samsyn.audit.models import Action
 from samsyn.audit.services import audit_record
 from samsyn.cases.models import Case, CaseMember, Guardian, GuardianRole, JournalNote, Sex, Youth
+from samsyn.cases.rules import opens_cases, require_member, runs_case
 from samsyn.consent.models import DataCategory
 from samsyn.lib import personnummer as pnr
-from samsyn.organisations.models import District, OrganisationKind, Person, Role
-
-
-def _require_member(actor: Person, case: Case) -> None:
-    if not CaseMember.objects.filter(case=case, person=actor).exists() or not actor.is_active:
-        raise PermissionDenied(_("Du deltar inte i ärendet."))
+from samsyn.organisations.models import District, Person
 
 
 def _require_runs_case(actor: Person, case: Case) -> None:
-    """Coordinators and case officers of the owner organisation run the case."""
-    _require_member(actor, case)
-    if actor.organisation_id != case.owner_id or not (
-        actor.has_role(Role.COORDINATOR) or actor.has_role(Role.CASE_OFFICER)
-    ):
+    require_member(actor, case)
+    if not runs_case(actor, case):
         raise PermissionDenied(_("Bara ärendets samordnare och handläggare kan göra detta."))
 
 
@@ -82,11 +75,7 @@ def case_create(
     Rule: only a coordinator or case officer in social services opens cases.
     """
     organisation = actor.organisation
-    if (
-        organisation is None
-        or organisation.kind != OrganisationKind.SOCIAL_SERVICES
-        or not (actor.has_role(Role.COORDINATOR) or actor.has_role(Role.CASE_OFFICER))
-    ):
+    if organisation is None or not opens_cases(actor):
         raise PermissionDenied(_("Bara socialtjänstens samordnare och handläggare öppnar ärenden."))
     number, born = _identity(personnummer, date_of_birth)
     if district is not None and district.municipality_id != organisation.municipality_id:
@@ -209,7 +198,7 @@ def note_create(
 ) -> JournalNote:
     """Record a note owned by the actor's organisation. Rule: each organisation records only
     its own items; the category decides who else may read it."""
-    _require_member(actor, case)
+    require_member(actor, case)
     if actor.organisation is None:
         raise PermissionDenied(_("Du hör inte till någon organisation."))
     if also_about is not None and also_about.youth_id != case.youth_id:

@@ -28,29 +28,17 @@ from samsyn.cases.forms import (
     NoteForm,
 )
 from samsyn.cases.models import Case
+from samsyn.cases.rules import opens_cases
 from samsyn.consent import policy
 from samsyn.consent.selectors import active_categories, case_header
+from samsyn.lib import personnummer as pnr
 from samsyn.lib.http import AuthedHttpRequest
 from samsyn.organisations.forms import apply_service_error
-from samsyn.organisations.models import District, OrganisationKind, Person, Role
-
-
-def opens_cases(viewer: Person) -> bool:
-    """Mirrors `services.case_create`: coordinators and case officers in social services."""
-    organisation = viewer.organisation
-    return (
-        organisation is not None
-        and organisation.kind == OrganisationKind.SOCIAL_SERVICES
-        and (viewer.has_role(Role.COORDINATOR) or viewer.has_role(Role.CASE_OFFICER))
-    )
+from samsyn.organisations.models import District, Person
 
 
 def explain(decision: policy.Decision, *, identified: bool) -> str:
     return decision.explain(identified=identified)
-
-
-def _personnummer(number: str) -> str:
-    return f"{number[:8]}-{number[8:]}" if len(number) == 12 else number
 
 
 def _member_candidates(case: Case) -> QuerySet[Person]:
@@ -123,7 +111,7 @@ def case_page_response(
         "identified": identified,
         "identity_explanation": explain(page.identity, identified=identified),
         "youth": page.youth,
-        "personnummer": _personnummer(page.youth.personnummer) if page.youth else "",
+        "personnummer": pnr.display(page.youth.personnummer) if page.youth else "",
         "anonymous": page.anonymous,
         "guardians": page.guardians,
         "members": [

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from samsyn.audit.models import Action
 from samsyn.audit.services import audit_record
-from samsyn.cases.models import Case, CaseMember, Guardian, GuardianRole
+from samsyn.cases.models import Case, Guardian, GuardianRole
+from samsyn.cases.rules import require_member
 from samsyn.consent.models import (
     AgeRule,
     Consent,
@@ -48,11 +49,6 @@ def add_months(day: date, months: int) -> date:
     year = day.year + month // 12
     month = month % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _require_member_of(actor: Person, case: Case) -> None:
-    if not actor.is_active or not CaseMember.objects.filter(case=case, person=actor).exists():
-        raise PermissionDenied(_("Du deltar inte i ärendet."))
 
 
 def required_givers(*, case: Case, on: date) -> tuple[str, int, list[Guardian]]:
@@ -166,7 +162,7 @@ def consent_record(
     renews: Consent | None = None,
 ) -> Consent:
     """Record a consent the actor's own organisation obtained."""
-    _require_member_of(actor, case)
+    require_member(actor, case)
     releasing = actor.organisation
     if releasing is None:
         raise PermissionDenied(_("Du hör inte till någon organisation."))
@@ -299,7 +295,7 @@ def consent_revoke(
 ) -> Consent:
     """Withdraw a consent. Rule: it takes effect at once; nothing is deleted."""
     case = consent.case
-    _require_member_of(actor, case)
+    require_member(actor, case)
     if actor.organisation_id not in (consent.releasing_organisation_id, case.owner_id):
         raise PermissionDenied(
             _(

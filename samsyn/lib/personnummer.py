@@ -17,6 +17,11 @@ from django.utils.translation import gettext_lazy as _
 _PATTERN = re.compile(r"^(\d{2})?(\d{2})(\d{2})(\d{2})([-+]?)(\d{3})(\d)$")
 
 
+def display(normalised: str) -> str:
+    """YYYYMMDD-NNNN for a stored twelve-digit number; anything else unchanged."""
+    return f"{normalised[:8]}-{normalised[8:]}" if len(normalised) == 12 else normalised
+
+
 def luhn_ok(digits: str) -> bool:
     total = 0
     for index, char in enumerate(digits):
@@ -32,7 +37,7 @@ class Personnummer:
     coordination: bool
 
     def __str__(self) -> str:
-        return f"{self.normalised[:8]}-{self.normalised[8:]}"
+        return display(self.normalised)
 
 
 def parse(value: str, *, today: date | None = None) -> Personnummer:
