@@ -11,15 +11,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from samsyn.cases.models import Case, CaseMember, Guardian, JournalNote, Youth
 from samsyn.cases.rules import runs_case
 from samsyn.consent import policy
 from samsyn.consent.models import Consent
+from samsyn.lib.lookup import get_by_code_or_404
 from samsyn.organisations.models import Person, RoleAssignment
 
 
@@ -50,10 +49,7 @@ def _cases_for(viewer: Person) -> QuerySet[Case]:
 
 def case_get_for_viewer(*, viewer: Person, code: Any) -> Case:
     """The case, if the viewer takes part in it; 404 otherwise (never "forbidden")."""
-    try:
-        return _cases_for(viewer).get(code=code)
-    except (Case.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
-        raise Http404 from exc
+    return get_by_code_or_404(_cases_for(viewer), code)
 
 
 def deidentified(case: Case, *, today: date) -> DeidentifiedYouth:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from samsyn.lib.lookup import get_by_code_or_404
 from samsyn.organisations.models import (
     District,
     LocalPolicy,
@@ -115,10 +115,7 @@ def organisation_list_for_admin(*, viewer: Person) -> QuerySet[Organisation]:
 
 
 def organisation_get_for_admin(*, viewer: Person, code: str) -> Organisation:
-    try:
-        return organisation_list_for_admin(viewer=viewer).get(code=code)
-    except (Organisation.DoesNotExist, ValueError, ValidationError) as exc:
-        raise Http404 from exc
+    return get_by_code_or_404(organisation_list_for_admin(viewer=viewer), code)
 
 
 def person_list_for_admin(*, viewer: Person) -> QuerySet[Person]:
@@ -134,38 +131,28 @@ def person_list_for_admin(*, viewer: Person) -> QuerySet[Person]:
 
 
 def person_get_for_admin(*, viewer: Person, code: str) -> Person:
-    try:
-        return person_list_for_admin(viewer=viewer).get(code=code)
-    except (Person.DoesNotExist, ValueError, ValidationError) as exc:
-        raise Http404 from exc
+    return get_by_code_or_404(person_list_for_admin(viewer=viewer), code)
 
 
 def municipality_get_for_admin(*, viewer: Person, code: str) -> Municipality:
-    try:
-        return admin_municipalities(viewer=viewer).get(code=code)
-    except (Municipality.DoesNotExist, ValueError, ValidationError) as exc:
-        raise Http404 from exc
+    return get_by_code_or_404(admin_municipalities(viewer=viewer), code)
 
 
 def district_get_for_admin(*, viewer: Person, code: str) -> District:
-    try:
-        return District.objects.select_related("municipality").get(
-            code=code, municipality__in=admin_municipalities(viewer=viewer)
-        )
-    except (District.DoesNotExist, ValueError, ValidationError) as exc:
-        raise Http404 from exc
+    districts = District.objects.select_related("municipality").filter(
+        municipality__in=admin_municipalities(viewer=viewer)
+    )
+    return get_by_code_or_404(districts, code)
 
 
 def policy_get_for_admin(*, viewer: Person, code: str) -> LocalPolicy:
     """A municipality's or district's policy, for an administrator of that municipality."""
-    try:
-        return (
-            LocalPolicy.objects.select_related("municipality", "district")
-            .prefetch_related("instruments", "crime_costs")
-            .get(code=code, municipality__in=admin_municipalities(viewer=viewer))
-        )
-    except (LocalPolicy.DoesNotExist, ValueError, ValidationError) as exc:
-        raise Http404 from exc
+    policies = (
+        LocalPolicy.objects.select_related("municipality", "district")
+        .prefetch_related("instruments", "crime_costs")
+        .filter(municipality__in=admin_municipalities(viewer=viewer))
+    )
+    return get_by_code_or_404(policies, code)
 
 
 def organisation_search_for_admin(
