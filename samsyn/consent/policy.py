@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch
@@ -134,6 +135,20 @@ class CaseAccess:
     organisation_names: dict[int, str]
     _pending: list[Any] = field(default_factory=list)
 
+    @cached_property
+    def _live_scopes(self) -> list[tuple[Consent, set[int], set[int]]]:
+        """The live consents with their category and recipient ids, built once per page
+        rather than once per item decided."""
+        return [
+            (
+                consent,
+                {c.pk for c in consent.categories.all()},
+                {o.pk for o in consent.recipients.all()},
+            )
+            for consent in self.consents
+            if consent.is_live(self.today)
+        ]
+
     @property
     def viewer_organisation_id(self) -> int | None:
         return self.viewer.organisation_id
@@ -147,14 +162,12 @@ class CaseAccess:
         """
         recipient = self.viewer_organisation_id
         best: Consent | None = None
-        for consent in self.consents:
-            if consent.releasing_organisation_id != owner_id or not consent.is_live(self.today):
+        for consent, category_ids, recipient_ids in self._live_scopes:
+            if consent.releasing_organisation_id != owner_id:
                 continue
             if also_about_id is not None and consent.also_about_id != also_about_id:
                 continue
-            if category_id not in {c.pk for c in consent.categories.all()}:
-                continue
-            if recipient not in {o.pk for o in consent.recipients.all()}:
+            if category_id not in category_ids or recipient not in recipient_ids:
                 continue
             if best is None or (best.valid_until or date.max) < (consent.valid_until or date.max):
                 best = consent
@@ -189,9 +202,8 @@ class CaseAccess:
             return False
         return not any(
             consent.releasing_organisation_id == self.case.owner_id
-            and consent.is_live(self.today)
-            and organisation_id in {o.pk for o in consent.recipients.all()}
-            for consent in self.consents
+            and organisation_id in recipient_ids
+            for consent, _categories, recipient_ids in self._live_scopes
         )
 
     def identity(self) -> Decision:
