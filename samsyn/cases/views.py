@@ -37,10 +37,6 @@ from samsyn.organisations.forms import apply_service_error
 from samsyn.organisations.models import District, Person
 
 
-def explain(decision: policy.Decision, *, identified: bool) -> str:
-    return decision.explain(identified=identified)
-
-
 def _member_candidates(case: Case) -> QuerySet[Person]:
     return (
         Person.objects.filter(
@@ -109,7 +105,7 @@ def case_page_response(
     context: dict[str, Any] = {
         "header": case_header(viewer=viewer, case=case, identified=identified),
         "identified": identified,
-        "identity_explanation": explain(page.identity, identified=identified),
+        "identity_explanation": page.identity.explain(identified=identified),
         "youth": page.youth,
         "personnummer": pnr.display(page.youth.personnummer) if page.youth else "",
         "anonymous": page.anonymous,
@@ -123,7 +119,7 @@ def case_page_response(
         "notes": [
             (
                 n.note,
-                explain(n.decision, identified=identified),
+                n.decision.explain(identified=identified),
                 guardian_names.get(n.note.also_about_id or 0),
             )
             for n in page.notes
