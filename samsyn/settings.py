@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "samsyn.audit",
     "samsyn.consent",
     "samsyn.cases",
+    "samsyn.assessments",
     "samsyn.accounts",
     "samsyn.core",
 ]

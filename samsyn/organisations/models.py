@@ -126,6 +126,11 @@ class Organisation(TimestampedModel):
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
+        months = self.followup_months
+        if not isinstance(months, list) or any(
+            not isinstance(m, int) or isinstance(m, bool) or not 1 <= m <= 60 for m in months
+        ):
+            errors["followup_months"] = _("Ange hela månader mellan 1 och 60.")
         if self.district is not None and self.district.municipality_id != self.municipality_id:
             errors["district"] = _("Stadsdelen hör till en annan kommun.")
         if self.parent is not None:
@@ -263,14 +268,56 @@ class Instrument(TimestampedModel):
     description = models.TextField(_("beskrivning"), blank=True)
     min_age = models.PositiveSmallIntegerField(_("från ålder"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("till ålder"), null=True, blank=True)
+    scale_min = models.DecimalField(
+        _("skalans lägsta värde"), max_digits=6, decimal_places=1, default=0
+    )
+    scale_max = models.DecimalField(
+        _("skalans högsta värde"), max_digits=6, decimal_places=1, default=10
+    )
+    higher_is_risk = models.BooleanField(
+        _("högre värde betyder större risk"),
+        default=True,
+        help_text=_("Avmarkera om ett högre värde betyder mer skydd eller bättre läge."),
+    )
+    is_active = models.BooleanField(_("aktivt"), default=True)
 
     class Meta:
         ordering = ["short_name"]
         verbose_name = _("bedömningsinstrument")
         verbose_name_plural = _("bedömningsinstrument")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scale_min__lt=models.F("scale_max")), name="instrument_scale_ordered"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.short_name
+
+
+class InstrumentDomain(models.Model):
+    """One domain (område) of an instrument, scored on the instrument's scale. Retired, never
+    deleted, once a measurement uses it."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="domains")
+    name = models.CharField(_("område"), max_length=160)
+    sort_order = models.PositiveSmallIntegerField(_("ordning"), default=100)
+    is_active = models.BooleanField(_("aktivt"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("område")
+        verbose_name_plural = _("områden")
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "name"], name="instrument_domain_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def default_followup_months() -> list[int]:
+    return [6, 12]
 
 
 class LocalPolicy(TimestampedModel):
@@ -302,6 +349,17 @@ class LocalPolicy(TimestampedModel):
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
     premeeting = models.BooleanField(_("förmöte före varje nätverksmöte"), default=False)
+    motivation_phase = models.BooleanField(
+        _("motivationsfas före inskrivning"),
+        default=False,
+        help_text=_("Till exempel för unga vuxna som lämnar anstalt."),
+    )
+    followup_months = models.JSONField(
+        _("uppföljning efter avslut (månader)"),
+        default=default_followup_months,
+        blank=True,
+        help_text=_("Till exempel 6 och 12 månader efter avslut."),
+    )
     consent_validity_months = models.PositiveSmallIntegerField(
         _("samtycke gäller i månader"),
         default=6,
@@ -364,6 +422,11 @@ class LocalPolicy(TimestampedModel):
         unknown = [k for k in self.required_actor_kinds if k not in OrganisationKind.values]
         if unknown:
             errors["required_actor_kinds"] = _("Okänt slag av aktör: %s") % ", ".join(unknown)
+        months = self.followup_months
+        if not isinstance(months, list) or any(
+            not isinstance(m, int) or isinstance(m, bool) or not 1 <= m <= 60 for m in months
+        ):
+            errors["followup_months"] = _("Ange hela månader mellan 1 och 60.")
         if self.district is not None and self.district.municipality_id != self.municipality_id:
             errors["district"] = _("Stadsdelen hör till en annan kommun.")
         if errors:
