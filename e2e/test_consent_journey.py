@@ -53,6 +53,7 @@ def scene(transactional_db: None) -> Scene:
     coordinator = make_person("sara", social, Role.COORDINATOR)
     police = make_person("johan", police_org, Role.ACTOR_REPRESENTATIVE)
     case = cases.case_create(
+        reason="Skolfrånvaro och misstänkt stöld.",
         actor=coordinator,
         first_name="Robin",
         last_name="Testström",

@@ -6,10 +6,12 @@ urlpatterns = [
     path("", include("samsyn.core.urls")),
     path("konto/", include("samsyn.accounts.urls")),
     path("administration/kategorier/", include("samsyn.consent.category_urls")),
+    path("administration/instrument/", include("samsyn.assessments.instrument_urls")),
     path("administration/", include("samsyn.organisations.urls")),
     path("granskningslogg/", include("samsyn.audit.urls")),
     path("arenden/", include("samsyn.cases.urls")),
     path("arenden/<uuid:code>/", include("samsyn.consent.urls")),
+    path("arenden/<uuid:code>/bedomning/", include("samsyn.assessments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
 ]

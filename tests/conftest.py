@@ -45,6 +45,22 @@ def make_person(
     return person
 
 
+def inform(case: object, actor: Person) -> None:
+    """Record that the youth has been told all six points (needed before any consent)."""
+    from django.utils import timezone
+
+    from samsyn.cases import services as cases
+    from samsyn.cases.models import InformationPoint
+
+    cases.information_record(
+        actor=actor,
+        case=case,  # type: ignore[arg-type]
+        points=list(InformationPoint.values),
+        informed_on=timezone.localdate(),
+        informed_by=actor,
+    )
+
+
 def current_code(person: Person) -> str:
     device = TOTPDevice.objects.get(user=person, confirmed=True)
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
@@ -137,6 +153,7 @@ def sig(world: World) -> Sig:
     from samsyn.cases import services as cases
 
     case = cases.case_create(
+        reason="Skolfrånvaro och misstänkt stöld.",
         actor=world.coordinator,
         first_name="Alex",
         last_name="Exempelsson",
@@ -157,4 +174,5 @@ def sig(world: World) -> Sig:
     father = cases.guardian_add(
         actor=world.coordinator, case=case, first_name="Mats", last_name="Exempelsson"
     )
+    inform(case, world.coordinator)
     return Sig(world=world, case=case, mother=mother, father=father)

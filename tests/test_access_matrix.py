@@ -128,6 +128,33 @@ MATRIX: dict[str, tuple[str | None, dict[str, int | str], bool]] = {
         {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404},
         False,
     ),
+    "instruments:list": (None, {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "instruments:create": (
+        None,
+        {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
+    "instruments:edit": (
+        "instrument",
+        {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
+    "assessments:overview": (
+        "case",
+        {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
+    "assessments:assessment_create": (
+        "case",
+        {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
+    # Without a chosen instrument the page asks which one.
+    "assessments:measurement_create": (
+        "case",
+        {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
     "cases:list": (None, {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 200, ADMIN: 200}, False),
     "cases:create": (None, {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
     "cases:detail": ("case", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
@@ -202,6 +229,7 @@ def _case_objects(world) -> dict[str, Any]:
     from samsyn.consent.models import ConsentForm, DataCategory, GiverRole
 
     case = cases.case_create(
+        reason="Skolfrånvaro och misstänkt stöld.",
         actor=world.coordinator,
         first_name="Kim",
         last_name="Matrisson",
@@ -234,6 +262,12 @@ def _case_objects(world) -> dict[str, Any]:
     }
 
 
+def _instrument() -> Any:
+    from samsyn.organisations.models import Instrument
+
+    return Instrument.objects.get(short_name="ESTER")
+
+
 def _objects(world) -> dict[str, Any]:
     from samsyn.organisations.models import LocalPolicy
 
@@ -248,6 +282,7 @@ def _objects(world) -> dict[str, Any]:
         "district_policy": district_policy,
         "organisation": world.recipient_org,
         "person": world.police,
+        "instrument": _instrument(),
     }
 
 
@@ -320,6 +355,7 @@ def test_outsiders_posting_to_objects_get_404_and_change_nothing(world, client, 
 CASE_ROUTES = [
     name for name, (key, _, _) in MATRIX.items() if name.startswith(("cases:", "consent:")) and key
 ]
+CASE_ROUTES += [name for name, (key, _, _) in MATRIX.items() if name.startswith("assessments:")]
 CASE_GET_ONLY = {
     "consent:document",
     "consent:blank_form_pdf",

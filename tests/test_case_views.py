@@ -464,6 +464,7 @@ def test_the_list_costs_a_fixed_number_of_queries(sig, login, django_assert_max_
         http.get("/arenden/")
     for i in range(5):
         case = cases.case_create(
+            reason="Skolfrånvaro och misstänkt stöld.",
             actor=w.coordinator,
             first_name="U",
             last_name=str(i),

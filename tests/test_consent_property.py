@@ -44,6 +44,7 @@ from samsyn.organisations.models import (
     Role,
     RoleAssignment,
 )
+from tests.conftest import inform
 
 DB_SETTINGS = settings(
     max_examples=40,
@@ -277,6 +278,7 @@ def build(s: Scenario) -> Built:
     born = date(today.year - 16, today.month, 1) - timedelta(days=40)
     number = make_pnr(born, s.serial)
     case = cases.case_create(
+        reason="Skolfrånvaro och misstänkt stöld.",
         actor=recorders[0],
         first_name=s.first_name,
         last_name=s.last_name,
@@ -288,6 +290,7 @@ def build(s: Scenario) -> Built:
     )
     for member in recorders[1:]:
         cases.member_add(actor=recorders[0], case=case, person=member)
+    inform(case, recorders[0])
     guardians = [
         cases.guardian_add(
             actor=recorders[0], case=case, first_name="Gunilla", last_name="Vårdnadsdottir"

@@ -20,7 +20,7 @@ from samsyn.consent import services as consents
 from samsyn.consent.models import AgeRule, Consent, ConsentForm, ConsentGiver, DataCategory
 from samsyn.consent.models import GiverRole as R
 from samsyn.organisations.models import Organisation, OrganisationKind, Person, Role
-from tests.conftest import make_person
+from tests.conftest import inform, make_person
 from tests.test_consent_property import make_pnr
 
 pytestmark = pytest.mark.django_db
@@ -59,11 +59,14 @@ PARENTS = (
 def youth_case(world, age: int, serial: int = 123, *guardians: dict[str, Any]):
     """A case for a youth of `age` today, with the police taking part, and its guardians."""
     case = cases.case_create(
+        reason="Skolfrånvaro och misstänkt stöld.",
         actor=world.coordinator,
         first_name="Kim",
         last_name="Provsson",
         personnummer=make_pnr(born_aged(age), serial),
+        age_exception_reason="Åldersregeln för samtycke prövas.",
     )
+    inform(case, world.coordinator)
     cases.member_add(actor=world.coordinator, case=case, person=world.police)
     added = [
         cases.guardian_add(actor=world.coordinator, case=case, **g) for g in guardians or PARENTS
@@ -350,13 +353,29 @@ def test_only_members_record_consents(sig):
 
 def test_only_social_services_coordinators_and_case_officers_open_cases(world):
     number = make_pnr(born_aged(16), 111)
-    for actor in (world.police, world.manager, world.steering, world.admin):
+    for actor in (world.steering, world.admin):
         with refused(PermissionDenied):
             cases.case_create(
-                actor=actor, first_name="Kim", last_name="Provsson", personnummer=number
+                reason="Skolfrånvaro och misstänkt stöld.",
+                actor=actor,
+                first_name="Kim",
+                last_name="Provsson",
+                personnummer=number,
             )
+    with refused(ValidationError, "Välj den socialtjänst"):
+        cases.case_create(
+            reason="Misstänkt rån.",
+            actor=world.police,
+            first_name="Kim",
+            last_name="Provsson",
+            personnummer=number,
+        )
     case = cases.case_create(
-        actor=world.case_officer, first_name="Kim", last_name="Provsson", personnummer=number
+        reason="Skolfrånvaro och misstänkt stöld.",
+        actor=world.case_officer,
+        first_name="Kim",
+        last_name="Provsson",
+        personnummer=number,
     )
     assert case.owner == world.owner_org
     assert list(case.members.values_list("person", flat=True)) == [world.case_officer.pk]
@@ -377,7 +396,11 @@ def test_personnummer_errors_are_in_swedish(world, number, message):
         number = make_pnr(future, 222)
     with refused(ValidationError, message) as raised:
         cases.case_create(
-            actor=world.coordinator, first_name="Kim", last_name="Provsson", personnummer=number
+            reason="Skolfrånvaro och misstänkt stöld.",
+            actor=world.coordinator,
+            first_name="Kim",
+            last_name="Provsson",
+            personnummer=number,
         )
     assert list(raised.value.message_dict) == ["personnummer"]
 
@@ -386,11 +409,19 @@ def test_a_youth_has_at_most_one_open_case(sig):
     w = sig.world
     with refused(ValidationError, "redan ett öppet ärende"):
         cases.case_create(
-            actor=w.case_officer, first_name="Alex", last_name="E", personnummer="201005210016"
+            reason="Skolfrånvaro och misstänkt stöld.",
+            actor=w.case_officer,
+            first_name="Alex",
+            last_name="E",
+            personnummer="201005210016",
         )
-    Case.objects.filter(pk=sig.case.pk).update(closed_on=timezone.localdate())
+    Case.objects.filter(pk=sig.case.pk).update(closed_on=timezone.localdate(), state="avslutad")
     again = cases.case_create(
-        actor=w.case_officer, first_name="Alex", last_name="E", personnummer="20100521-0016"
+        reason="Skolfrånvaro och misstänkt stöld.",
+        actor=w.case_officer,
+        first_name="Alex",
+        last_name="E",
+        personnummer="20100521-0016",
     )
     assert again.youth == sig.case.youth
 

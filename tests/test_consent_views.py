@@ -365,7 +365,11 @@ def test_a_consent_of_another_case_is_404(sig, login):
 
     w = sig.world
     other = cases.case_create(
-        actor=w.coordinator, first_name="B", last_name="C", date_of_birth=date(2011, 2, 3)
+        reason="Skolfrånvaro och misstänkt stöld.",
+        actor=w.coordinator,
+        first_name="B",
+        last_name="C",
+        date_of_birth=date(2011, 2, 3),
     )
     consent = give(sig, "skola")
     http = login(w.coordinator)

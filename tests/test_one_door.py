@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent / "samsyn"
 PERSONAL_DATA_MODELS = {"Youth", "Guardian", "JournalNote", "Consent", "ConsentGiver", "CaseMember"}
 # Modules that present data to people: they must go through selectors and the policy.
 PRESENTING = ["views.py", "pdf.py", "forms.py"]
+PERSONAL_DATA_MODELS |= {"RiskAssessment", "Measurement", "MeasurementScore"}
+PRESENTING += ["instrument_views.py"]
 
 
 def _imported_names(path: Path) -> set[str]:

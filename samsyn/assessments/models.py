@@ -7,15 +7,19 @@ in a data category, read only through `samsyn.consent.policy`.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.cases.models import CaseItem
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # The guidance's risk and protective factors (Socialstyrelsen; DOMAIN.md step 3). They are the
 # checklist's questions, not local policy: every municipality asks the same ones.
-RISK_FACTORS: list[tuple[str, str]] = [
+RISK_FACTORS: list[tuple[str, StrOrPromise]] = [
     ("utsatt_miljo", _("Kommer från en socialt och ekonomiskt utsatt miljö")),
     ("familj_vanner_brott", _("Har familj eller vänner som begår brott")),
     ("tidigt_normbrytande", _("Har tidigt visat normbrytande beteende")),
@@ -27,7 +31,7 @@ RISK_FACTORS: list[tuple[str, str]] = [
     ("tidigare_domd", _("Har tidigare dömts för brott")),
     ("flera_riskfaktorer", _("Har flera riskfaktorer samtidigt")),
 ]
-PROTECTIVE_FACTORS: list[tuple[str, str]] = [
+PROTECTIVE_FACTORS: list[tuple[str, StrOrPromise]] = [
     ("fysisk_halsa", _("God fysisk hälsa")),
     ("intelligens", _("Hög intelligens")),
     ("social_formaga", _("Hög social förmåga")),
@@ -35,7 +39,7 @@ PROTECTIVE_FACTORS: list[tuple[str, str]] = [
     ("kanslomassig_stabilitet", _("Känslomässigt stabil")),
 ]
 # The eight central risk factors used with IRK (seed 004).
-IRK_FACTORS: list[tuple[str, str]] = [
+IRK_FACTORS: list[tuple[str, StrOrPromise]] = [
     ("kriminell_historia", _("Kriminell historia")),
     ("personlighetsdrag", _("Problematiska personlighetsdrag")),
     ("attityder", _("Negativa attityder")),

@@ -17,11 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from samsyn.cases import services as cases
-from samsyn.cases.models import Case, Guardian, GuardianRole, Sex, Youth
+from samsyn.cases.models import Case, Guardian, GuardianRole, InformationPoint, Sex, Youth
 from samsyn.consent import services as consents
 from samsyn.consent.models import ConsentForm, DataCategory, GiverRole
+from samsyn.lib import personnummer as pnr
 from samsyn.lib.personnummer import age_on
 from samsyn.organisations.models import District, Municipality, Organisation, Person
+from samsyn.organisations.selectors import policy_for
 
 MUNICIPALITY_NUMBER = "0180"  # Stockholms stad
 DISTRICT = "Rinkeby-Kista"
@@ -348,6 +350,16 @@ def _givers(youth: Youth, guardians: list[Guardian], on: date) -> list[consents.
 
 
 @transaction.atomic
+def _outside_ages_reason(number: str, district: District, today: date) -> str:
+    local = policy_for(municipality=district.municipality, district=district)
+    age = age_on(pnr.parse(number, today=today).birth_date, today)
+    if local is None or local.target_age_min <= age <= local.target_age_max:
+        return ""
+    return (
+        "Yngre än målgruppen, men flera riskfaktorer samtidigt och äldre kamrater som begår brott."
+    )
+
+
 def seed_cases(*, today: date | None = None) -> SeedResult:
     """Create the demo cases that are not there yet; returns what was done."""
     today = today or timezone.localdate()
@@ -370,6 +382,7 @@ def seed_cases(*, today: date | None = None) -> SeedResult:
             existing += 1
             continue
         case = cases.case_create(
+            reason=demo.summary,
             actor=coordinator,
             first_name=demo.first_name,
             last_name=demo.last_name,
@@ -380,9 +393,17 @@ def seed_cases(*, today: date | None = None) -> SeedResult:
             phone=demo.phone,
             school=demo.school,
             summary=demo.summary,
+            age_exception_reason=_outside_ages_reason(demo.personnummer, district, today),
         )
         for username in MEMBERS:
             cases.member_add(actor=coordinator, case=case, person=people[username])
+        cases.information_record(
+            actor=coordinator,
+            case=case,
+            points=list(InformationPoint.values),
+            informed_on=today,
+            informed_by=coordinator,
+        )
         guardians = [
             cases.guardian_add(
                 actor=coordinator,

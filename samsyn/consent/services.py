@@ -8,7 +8,6 @@ people needs both; a revocation takes effect at once and deletes nothing.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from samsyn.audit.models import Action
 from samsyn.audit.services import audit_record
 from samsyn.cases.models import Case, Guardian, GuardianRole
-from samsyn.cases.rules import require_member
+from samsyn.cases.rules import require_information_before_consent, require_member
 from samsyn.consent.models import (
     AgeRule,
     Consent,
@@ -31,6 +30,7 @@ from samsyn.consent.models import (
     DataCategory,
     GiverRole,
 )
+from samsyn.lib.dates import add_months
 from samsyn.lib.personnummer import age_on
 from samsyn.organisations.models import Organisation, Person
 from samsyn.organisations.selectors import policy_for
@@ -42,13 +42,6 @@ class Giver:
 
     role: str
     guardian: Guardian | None = None
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def required_givers(*, case: Case, on: date) -> tuple[str, int, list[Guardian]]:
@@ -161,8 +154,11 @@ def consent_record(
     also_about: Guardian | None = None,
     renews: Consent | None = None,
 ) -> Consent:
-    """Record a consent the actor's own organisation obtained."""
+    """Record a consent the actor's own organisation obtained.
+
+    Rule: before the decision, only once the youth has been told all six points."""
     require_member(actor, case)
+    require_information_before_consent(case)
     releasing = actor.organisation
     if releasing is None:
         raise PermissionDenied(_("Du hör inte till någon organisation."))

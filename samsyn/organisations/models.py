@@ -126,11 +126,6 @@ class Organisation(TimestampedModel):
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
-        months = self.followup_months
-        if not isinstance(months, list) or any(
-            not isinstance(m, int) or isinstance(m, bool) or not 1 <= m <= 60 for m in months
-        ):
-            errors["followup_months"] = _("Ange hela månader mellan 1 och 60.")
         if self.district is not None and self.district.municipality_id != self.municipality_id:
             errors["district"] = _("Stadsdelen hör till en annan kommun.")
         if self.parent is not None:
