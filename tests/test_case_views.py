@@ -110,6 +110,8 @@ def test_the_header_links_to_the_cases_for_staff(world, login):
 
 # --- opening a case ------------------------------------------------------------------------
 
+REFERRAL = {"kind": "socialtjanst", "referred_on": "2026-11-02", "reason": "Oro från skolan."}
+
 
 def test_the_coordinator_opens_a_case_and_joins_it(world, login):
     response = login(world.coordinator).post(
@@ -122,6 +124,7 @@ def test_the_coordinator_opens_a_case_and_joins_it(world, login):
             "district": str(world.district.code),
             "address": "Lillgatan 2",
             "summary": "Flicka i årskurs 9.",
+            **REFERRAL,
         },
     )
     case = Case.objects.get()
@@ -130,7 +133,8 @@ def test_the_coordinator_opens_a_case_and_joins_it(world, login):
     assert case.youth.first_name == "Robin" and case.district == world.district
     assert CaseMember.objects.filter(case=case, person=world.coordinator).exists()
     page = login(world.coordinator).get(response["Location"]).content.decode()
-    assert f"Ärendet {case.anonymous_code} är öppnat" in page
+    assert f"Ärendet {case.anonymous_code} är aktualiserat" in page
+    assert case.state == "aktualiserad" and case.coordinator == world.coordinator
     assert "20100521-0016" in page and "Lillgatan 2" in page
 
 
@@ -142,6 +146,7 @@ def test_a_wrong_personnummer_is_explained_in_swedish_and_nothing_is_written(wor
             "last_name": "Testsson",
             "personnummer": "20100521-0017",
             "sex": "okant",
+            **REFERRAL,
         },
     )
     assert response.status_code == 200
@@ -151,7 +156,8 @@ def test_a_wrong_personnummer_is_explained_in_swedish_and_nothing_is_written(wor
 
 def test_a_case_needs_a_personnummer_or_a_date_of_birth(world, login):
     response = login(world.coordinator).post(
-        "/arenden/nytt/", {"first_name": "Robin", "last_name": "Testsson", "sex": "okant"}
+        "/arenden/nytt/",
+        {"first_name": "Robin", "last_name": "Testsson", "sex": "okant", **REFERRAL},
     )
     assert "Ange personnummer, eller födelsedatum om personnummer saknas." in (
         response.content.decode()
@@ -159,8 +165,8 @@ def test_a_case_needs_a_personnummer_or_a_date_of_birth(world, login):
     assert not Case.objects.exists()
 
 
-@pytest.mark.parametrize("who", ["police", "manager", "admin", "outsider_admin"])
-def test_only_social_services_coordinators_and_case_officers_open_cases(world, login, who):
+@pytest.mark.parametrize("who", ["steering", "admin", "outsider_admin"])
+def test_people_outside_case_work_cannot_refer(world, login, who):
     http = login(getattr(world, who))
     assert http.get("/arenden/nytt/").status_code == 404
     assert http.post("/arenden/nytt/", {"first_name": "A", "last_name": "B"}).status_code == 404

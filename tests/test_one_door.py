@@ -15,6 +15,16 @@ PERSONAL_DATA_MODELS = {"Youth", "Guardian", "JournalNote", "Consent", "ConsentG
 # Modules that present data to people: they must go through selectors and the policy.
 PRESENTING = ["views.py", "pdf.py", "forms.py"]
 PERSONAL_DATA_MODELS |= {"RiskAssessment", "Measurement", "MeasurementScore"}
+PERSONAL_DATA_MODELS |= {
+    "CaseTransition",
+    "Referral",
+    "InformationGiven",
+    "SigDecision",
+    "CaseProfile",
+    "OutcomeCount",
+    "Closure",
+    "FollowUp",
+}
 PRESENTING += ["instrument_views.py"]
 
 

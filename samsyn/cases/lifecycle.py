@@ -54,3 +54,26 @@ def refusal(from_state: str, to_state: str) -> str | None:
 def next_states(state: str) -> tuple[str, ...]:
     """The moves offered on the case page through `case_transition`."""
     return tuple(s for s in ALLOWED.get(state, ()) if s not in OWN_SERVICE)
+
+
+MAIN_PATH = (
+    S.REFERRED,
+    S.PREPARATION,
+    S.SCREENING,
+    S.INFORMATION,
+    S.DECIDED,
+    S.ACTIVE,
+    S.CLOSED,
+    S.FOLLOWED_UP,
+)
+
+
+def steps_for(state: str) -> list[tuple[str, str]]:
+    """The steps shown on the case page: the main path, with the side states only when the
+    case is in them."""
+    steps = list(MAIN_PATH)
+    if state == S.MOTIVATION:
+        steps.insert(1, S.MOTIVATION)
+    if state == S.DECLINED:
+        steps.append(S.DECLINED)
+    return [(s, str(S(s).label)) for s in steps]

@@ -31,6 +31,7 @@ from samsyn.cases.models import (
     JournalNote,
     LegalBasis,
     Measure,
+    NoteKind,
     OutcomeCount,
     PreparationRecommendation,
     Recommendation,
@@ -373,6 +374,7 @@ def note_create(
     text: str,
     occurred_on: date | None = None,
     also_about: Guardian | None = None,
+    kind: str = NoteKind.NOTE,
 ) -> JournalNote:
     """Record a note owned by the actor's organisation. Rule: each organisation records only
     its own items; the category decides who else may read it."""
@@ -384,6 +386,7 @@ def note_create(
     if not category.is_active:
         raise ValidationError({"category": _("Kategorin används inte längre.")})
     note = JournalNote(
+        kind=kind,
         case=case,
         owner=actor.organisation,
         category=category,
@@ -812,6 +815,7 @@ def followup_record(
 ) -> FollowUp:
     """Record a follow-up after closure; when the last one is done the case is "efterföljd"."""
     _require_runs_case(actor, case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
     if followup.case_id != case.pk:
         raise ValidationError(_("Uppföljningen hör inte till ärendet."))
     if followup.done_on is not None:
