@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.conftest import inform
+
 ANON, STAFF, OUTSIDE_ADMIN, ADMIN = "anonymous", "staff", "outside_admin", "admin"
 LOGIN = "login"  # a redirect to the sign-in page
 
@@ -157,6 +159,10 @@ MATRIX: dict[str, tuple[str | None, dict[str, int | str], bool]] = {
     ),
     "cases:list": (None, {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 200, ADMIN: 200}, False),
     "cases:create": (None, {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    # The beredningsgrupp's agenda: managers and coordinators of the area only.
+    "cases:agenda": (None, {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "cases:recommend": ("case", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
+    "cases:receive": ("case", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
     "cases:detail": ("case", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
     "cases:guardian_add": ("case", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
     "cases:member_add": ("case", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
@@ -166,6 +172,39 @@ MATRIX: dict[str, tuple[str | None, dict[str, int | str], bool]] = {
         True,
     ),
     "cases:note_create": ("case", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
+    "cases:lifecycle": ("case", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "cases:transition": ("case", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
+    "cases:information": ("case", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
+    "cases:decision": ("case", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
+    "cases:group": ("case", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
+    "cases:mandate": ("case", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
+    "cases:close": ("case", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
+    "cases:followup": (
+        "followup",
+        {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    "cases:profile": ("case", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "cases:profile_save": (
+        "case",
+        {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    "cases:outcome_save": (
+        "case",
+        {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    "cases:information_sheet": (
+        "case",
+        {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
+    "cases:information_sheet_pdf": (
+        "case",
+        {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
     "consent:list": ("case", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
     "consent:create": ("case", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
     # Without a chosen scope the blank form sends the coordinator back to choose one.
@@ -240,6 +279,7 @@ def _case_objects(world) -> dict[str, Any]:
     guardian = cases.guardian_add(
         actor=world.coordinator, case=case, first_name="Vera", last_name="Matrisson"
     )
+    inform(case, world.coordinator)
     school = DataCategory.objects.get(slug="skola")
     consent = consents.consent_record(
         actor=world.coordinator,
@@ -254,8 +294,19 @@ def _case_objects(world) -> dict[str, Any]:
     note = cases.note_create(
         actor=world.coordinator, case=case, category=school, title="Frånvaro", text="30 %"
     )
+    from samsyn.cases.models import FollowUp
+
+    followup = FollowUp.objects.create(
+        case=case,
+        owner=case.owner,
+        category=DataCategory.objects.get(slug="socialtjanst"),
+        created_by=world.coordinator,
+        months_after=6,
+        due_on=date.today(),
+    )
     return {
         "case": case,
+        "followup": {"code": case.code, "followup_code": followup.code},
         "consent": {"code": case.code, "consent_code": consent.code},
         "category": {"slug": "skola"},
         "note": note,
@@ -357,6 +408,10 @@ CASE_ROUTES = [
 ]
 CASE_ROUTES += [name for name, (key, _, _) in MATRIX.items() if name.startswith("assessments:")]
 CASE_GET_ONLY = {
+    "cases:lifecycle",
+    "cases:profile",
+    "cases:information_sheet",
+    "cases:information_sheet_pdf",
     "consent:document",
     "consent:blank_form_pdf",
     "consent:form_pdf",

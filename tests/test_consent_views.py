@@ -525,7 +525,7 @@ def test_the_pages_speak_english_when_asked(sig, login):
     http = login(sig.world.coordinator)
     http.post("/i18n/setlang/", {"language": "en", "next": "/"})
     give(sig, "skola", valid_until=today() + timedelta(days=5))
-    assert "Open a new case" in http.get("/arenden/").content.decode()
+    assert "Refer a young person" in http.get("/arenden/").content.decode()
     body = http.get(url(sig, "samtycken/")).content.decode()
     assert "Who may disclose what to whom" in body and "expires in 5 days" in body
 

@@ -71,14 +71,16 @@ def assessment_create(request: AuthedHttpRequest, code: UUID) -> HttpResponse:
 def measurement_create(request: AuthedHttpRequest, code: UUID) -> HttpResponse:
     viewer = request.user
     case = case_get_for_viewer(viewer=viewer, code=code)
-    header = selectors.header_for_form(viewer=viewer, case=case)
     chosen = request.GET.get("instrument")
-    if not chosen:
+    instrument = selectors.instrument_for_case(case=case, code=chosen) if chosen else None
+    if instrument is None:
         instruments = selectors.instruments_for_case(case=case)
-        choice = InstrumentChoiceForm(instruments=instruments)
-        context = {"header": header, "choice": choice, "instruments": instruments}
+        context = {
+            "header": selectors.header_for_form(viewer=viewer, case=case),
+            "choice": InstrumentChoiceForm(instruments=instruments),
+            "instruments": instruments,
+        }
         return render(request, "assessments/measurement_form.html", context)
-    instrument = selectors.instrument_for_case(case=case, code=chosen)
     form = MeasurementForm(
         request.POST or None,
         instrument=instrument,
@@ -94,5 +96,6 @@ def measurement_create(request: AuthedHttpRequest, code: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Mätningen är sparad."))
             return redirect("assessments:overview", code=case.code)
+    header = selectors.header_for_form(viewer=viewer, case=case)
     context = {"header": header, "form": form, "instrument": instrument}
     return render(request, "assessments/measurement_form.html", context)

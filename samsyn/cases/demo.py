@@ -1,8 +1,16 @@
-"""Demo cases: four young people in Rinkeby-Kista, with guardians, notes and consents.
+"""Demo cases: about thirty young people in Stockholm (Rinkeby-Kista and Skärholmen), in every
+state of the case lifecycle, with referrals, recommendations, assessments and ESTER scores,
+information, consents, decisions, groups, notes, baseline data, counts, closures and follow-ups.
 
 Adds to the organisations and people of `samsyn.organisations.demo` (run `seed_demo` first).
-Everything is written through the services, so the audit log shows it as if typed in. The
-people are invented; the personnummer are made up, with a correct check digit.
+The youths and how each case has gone are data, in `samsyn.cases.demo_data`.
+
+Everything is written through the services, step by step in date order, so the demo goes
+through the same state machine and rules as a person at the keyboard, and the audit log shows
+it. The services stamp some things with the day they run (the time of a state change, the day a
+case became active, the start of a representation); once a case is seeded, those stamps are
+moved back to the day the step happened in the demo's story, so that the timeline reads in date
+order. The audit log keeps the real time of seeding.
 
 Idempotent: a youth whose personnummer already has a case in Stockholm is left as it is, so
 running it again adds nothing.
@@ -10,318 +18,106 @@ running it again adds nothing.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
+from samsyn.assessments import services as assessments
+from samsyn.assessments.models import (
+    IRK_FACTORS,
+    PROTECTIVE_FACTORS,
+    RISK_FACTORS,
+    MeasurementPhase,
+)
 from samsyn.cases import services as cases
-from samsyn.cases.models import Case, Guardian, GuardianRole, InformationPoint, Sex, Youth
+from samsyn.cases.demo_data import (
+    CONTACT_POLICE,
+    COORDINATORS,
+    DISTRICT,
+    MUNICIPALITY_NUMBER,
+    SKARHOLMEN,
+    SOCIAL,
+    SOCIAL_SK,
+    YOUTHS,
+    DemoConsent,
+    DemoEster,
+    DemoFollowUp,
+    DemoNote,
+    DemoRecommendation,
+    DemoYouth,
+    check_digit,
+    personnummer,
+)
+from samsyn.cases.models import (
+    Case,
+    CaseState,
+    CaseTransition,
+    FollowUp,
+    Guardian,
+    GuardianRole,
+    Measure,
+    Period,
+    Representation,
+)
 from samsyn.consent import services as consents
-from samsyn.consent.models import ConsentForm, DataCategory, GiverRole
-from samsyn.lib import personnummer as pnr
+from samsyn.consent.models import Consent, ConsentForm, DataCategory, GiverRole
+from samsyn.lib.dates import add_months
 from samsyn.lib.personnummer import age_on
-from samsyn.organisations.models import District, Municipality, Organisation, Person
+from samsyn.organisations.models import (
+    District,
+    Instrument,
+    InstrumentDomain,
+    Municipality,
+    Organisation,
+    Person,
+)
 from samsyn.organisations.selectors import policy_for
 
-MUNICIPALITY_NUMBER = "0180"  # Stockholms stad
-DISTRICT = "Rinkeby-Kista"
-OWNER = "Socialtjänsten Rinkeby-Kista"
-COORDINATOR = "samordnare"
-MEMBERS = ["handlaggare", "polis", "skola", "bup", "falt"]
-
-# The organisation of each demo user, for readable consent definitions.
-SOCIAL = "Socialtjänsten Rinkeby-Kista"
-POLICE = "Lokalpolisområde Rinkeby"
-SCHOOL = "Rinkebyskolan"
-CAMHS = "BUP Järva"
-FIELD = "Fältassistenterna Rinkeby-Kista"
-
-
-def check_digit(nine: str) -> int:
-    """Luhn over YYMMDDNNN (the same rule `samsyn.lib.personnummer` checks)."""
-    total = 0
-    for index, char in enumerate(nine):
-        value = int(char) * (2 if index % 2 == 0 else 1)
-        total += value // 10 + value % 10
-    return (10 - total % 10) % 10
-
-
-def personnummer(born: date, serial: int) -> str:
-    nine = f"{born:%y%m%d}{serial:03d}"
-    return f"{born:%Y%m%d}-{serial:03d}{check_digit(nine)}"
-
-
-@dataclass(frozen=True)
-class DemoGuardian:
-    first_name: str
-    last_name: str
-    phone: str
-    has_custody: bool = True
-
-
-@dataclass(frozen=True)
-class DemoNote:
-    author: str  # username
-    category: str  # slug
-    days_ago: int
-    title: str
-    text: str
-
-
-@dataclass(frozen=True)
-class DemoConsent:
-    recorder: str  # username; the consent is obtained by the recorder's organisation
-    categories: tuple[str, ...]
-    recipients: tuple[str, ...]  # organisation names
-    days_ago: int
-    valid_days: int | None = None  # None: the local policy's default end date
-    oral_note: str = "Lämnat muntligt vid nätverksmöte på socialkontoret."
-    revoked: str = ""  # who revoked it, if it has been revoked
-
-
-@dataclass(frozen=True)
-class DemoYouth:
-    first_name: str
-    last_name: str
-    born: date
-    serial: int
-    sex: str
-    address: str
-    phone: str
-    school: str
-    summary: str
-    guardians: tuple[DemoGuardian, ...]
-    notes: tuple[DemoNote, ...] = ()
-    consents: tuple[DemoConsent, ...] = field(default_factory=tuple)
-
-    @property
-    def personnummer(self) -> str:
-        return personnummer(self.born, self.serial)
-
-
-YOUTHS = [
-    DemoYouth(
-        first_name="Adam",
-        last_name="Hussein",
-        born=date(2010, 3, 14),
-        serial=913,
-        sex=Sex.MALE,
-        address="Rinkebystråket 40, 163 71 Spånga",
-        phone="070-111 22 33",
-        school="Rinkebyskolan",
-        summary=(
-            "Pojke i högstadiet. Hög frånvaro sedan höstlovet och oro för umgänge med äldre "
-            "ungdomar. Familjen är positiv till samverkan."
-        ),
-        guardians=(
-            DemoGuardian("Hodan", "Hussein", "070-222 33 44"),
-            DemoGuardian("Abdi", "Hussein", "070-333 44 55"),
-        ),
-        notes=(
-            DemoNote(
-                "samordnare",
-                "socialtjanst",
-                45,
-                "Utredning inledd",
-                "Utredning inledd efter orosanmälan från skolan. Samtal med ungdomen och båda "
-                "vårdnadshavarna är inbokade under nästa vecka.",
-            ),
-            DemoNote(
-                "skola",
-                "skola",
-                30,
-                "Frånvaro under hösten",
-                "Ogiltig frånvaro omkring 30 procent sedan terminsstarten, mest förmiddagar. "
-                "Eleven har haft två samtal med kuratorn och vill ha hjälp med matematiken.",
-            ),
-            DemoNote(
-                "polis",
-                "polis",
-                25,
-                "Kontakt vid centrum",
-                "Ungdomen anträffades en kväll vid centrum tillsammans med äldre ungdomar. Ingen "
-                "anmälan upprättades. Vårdnadshavare kontaktades samma kväll.",
-            ),
-            DemoNote(
-                "bup",
-                "halsa",
-                20,
-                "Bedömningssamtal",
-                "Första bedömningssamtal genomfört. Ungdomen beskriver svårt att sova och oro "
-                "inför skolan. Fortsatta samtal erbjuds varannan vecka.",
-            ),
-            DemoNote(
-                "falt",
-                "fritid",
-                12,
-                "Fritidsgården",
-                "Träffar ungdomen på fritidsgården ungefär en gång i veckan. Visar intresse för "
-                "fotbollsträning på kvällstid; vi följer med på en första träning.",
-            ),
-            DemoNote(
-                "samordnare",
-                "plan",
-                7,
-                "Nätverksmöte 1",
-                "Mål: ökad närvaro i skolan och en fast fritidsaktivitet. Skolan tar fram en "
-                "anpassad studiegång, fältassistenterna följer med till träningen. Uppföljning "
-                "om fem veckor.",
-            ),
-        ),
-        consents=(
-            DemoConsent(
-                "samordnare",
-                ("identitet", "skola", "plan"),
-                (POLICE, SCHOOL),
-                days_ago=40,
-            ),
-            DemoConsent(
-                "skola",
-                ("skola",),
-                (SOCIAL,),
-                days_ago=28,
-                oral_note="Lämnat muntligt vid möte med kuratorn, båda vårdnadshavarna närvarade.",
-            ),
-            DemoConsent(
-                "samordnare",
-                ("socialtjanst",),
-                (CAMHS,),
-                days_ago=35,
-                revoked="Vårdnadshavaren Hodan Hussein",
-            ),
-            DemoConsent(
-                "bup",
-                ("halsa",),
-                (SOCIAL,),
-                days_ago=340,
-                valid_days=355,  # ends within the next three weeks: shows up as expiring
-                oral_note="Lämnat muntligt vid första besöket på mottagningen.",
-            ),
-        ),
-    ),
-    DemoYouth(
-        first_name="Liam",
-        last_name="Johansson",
-        born=date(2009, 8, 2),
-        serial=925,
-        sex=Sex.MALE,
-        address="Kistagången 12, 164 40 Kista",
-        phone="073-444 55 66",
-        school="Rinkebyskolan",
-        summary=(
-            "Pojke i gymnasieåldern. Misstänkt för snatteri vid två tillfällen. Har avbrutit sitt "
-            "gymnasieprogram. Samtycke har ännu inte lämnats."
-        ),
-        guardians=(
-            DemoGuardian("Annika", "Johansson", "070-555 66 77"),
-            DemoGuardian("Peter", "Lund", "070-666 77 88", has_custody=False),
-        ),
-        notes=(
-            DemoNote(
-                "samordnare",
-                "socialtjanst",
-                10,
-                "Aktualisering",
-                "Ungdomen aktualiserad i beredningsgruppen. Samtal med mamman planeras för att "
-                "informera om SIG och fråga om samtycke.",
-            ),
-            DemoNote(
-                "polis",
-                "polis",
-                14,
-                "Misstanke om snatteri",
-                "Misstänkt för snatteri i butik vid två tillfällen under hösten. "
-                "Förundersökning pågår.",
-            ),
-        ),
-    ),
-    DemoYouth(
-        first_name="Yasmin",
-        last_name="Ali",
-        born=date(2007, 11, 5),
-        serial=946,
-        sex=Sex.FEMALE,
-        address="Husbygårdsvägen 3, 164 33 Kista",
-        phone="076-777 88 99",
-        school="",
-        summary=(
-            "Ung vuxen kvinna utan sysselsättning sedan gymnasiet. Vill ha stöd att hitta "
-            "praktik eller studier."
-        ),
-        guardians=(DemoGuardian("Fadumo", "Ali", "070-888 99 00"),),
-        notes=(
-            DemoNote(
-                "samordnare",
-                "socialtjanst",
-                21,
-                "Första samtal",
-                "Samtal om vad hon själv vill: praktik inom handel eller vård. Kontakt med "
-                "Arbetsförmedlingen förbereds.",
-            ),
-            DemoNote(
-                "falt",
-                "fritid",
-                9,
-                "Träff på biblioteket",
-                "Träffades på biblioteket i Kista. Hon har börjat gå på läxhjälpen som "
-                "volontär två kvällar i veckan.",
-            ),
-        ),
-        consents=(
-            DemoConsent(
-                "samordnare",
-                ("identitet", "fritid", "plan"),
-                (FIELD,),
-                days_ago=20,
-                oral_note="Lämnat muntligt av henne själv vid första samtalet.",
-            ),
-        ),
-    ),
-    DemoYouth(
-        first_name="Elsa",
-        last_name="Berg",
-        born=date(2012, 6, 11),
-        serial=958,
-        sex=Sex.FEMALE,
-        address="Skårbygatan 8, 163 72 Spånga",
-        phone="",
-        school="Rinkebyskolan",
-        summary="Flicka i årskurs 8. Långvarig frånvaro och konflikter hemma.",
-        guardians=(
-            DemoGuardian("Maria", "Berg", "070-123 45 67"),
-            DemoGuardian("Jonas", "Berg", "070-234 56 78"),
-        ),
-        notes=(
-            DemoNote(
-                "skola",
-                "skola",
-                16,
-                "Närvaro",
-                "Närvaron har ökat något efter att eleven fått en mentor. Fortsatt frånvaro på "
-                "måndagar.",
-            ),
-            DemoNote(
-                "samordnare",
-                "familj",
-                11,
-                "Hembesök",
-                "Hembesök tillsammans med handläggaren. Föräldrarna vill ha stöd i hur de pratar "
-                "med sin dotter om skolan.",
-            ),
-        ),
-        consents=(
-            DemoConsent(
-                "samordnare",
-                ("identitet", "skola", "familj"),
-                (SCHOOL,),
-                days_ago=15,
-                oral_note="Lämnat muntligt av båda vårdnadshavarna vid hembesöket.",
-            ),
-        ),
-    ),
+__all__ = [
+    "DISTRICT",
+    "MUNICIPALITY_NUMBER",
+    "YOUTHS",
+    "SeedResult",
+    "check_digit",
+    "demo_case",
+    "personnummer",
+    "seed_cases",
 ]
+
+# Who decides the SIG in each district (a case officer of the owner organisation).
+DECISION_MAKERS = {DISTRICT: "handlaggare", SKARHOLMEN: "samordnare.skarholmen"}
+OWNERS = {DISTRICT: SOCIAL, SKARHOLMEN: SOCIAL_SK}
+REFERENCE_PREFIX = {DISTRICT: "RK", SKARHOLMEN: "SK"}
+
+# The reasons written with each move (the declines have their own).
+MOVE_REASONS = {
+    CaseState.MOTIVATION: (
+        "Motivationsfas: ungdomen får pröva kontakten med samordnaren innan en insatsgrupp "
+        "tas upp i beredningsgruppen."
+    ),
+    CaseState.PREPARATION: "Tas upp avidentifierat i beredningsgruppen.",
+    CaseState.SCREENING: (
+        "Beredningsgruppen föreslår en social insatsgrupp. Risk- och skyddsbedömning görs."
+    ),
+    CaseState.INFORMATION: (
+        "Bedömningen är gjord. Ungdomen och vårdnadshavarna informeras om insatsgruppen och "
+        "tillfrågas om samtycke."
+    ),
+    CaseState.ACTIVE: "Första nätverksmötet är hållet och åtgärdsplanen är upprättad.",
+}
+FROM_MOTIVATION = "Motivationsfasen är klar; tas upp avidentifierat i beredningsgruppen."
+AGE_REASON = "Utanför målgruppens ålder, men behoven är desamma som för målgruppen."
+REVOCATION_HOW = "Ringde samordnaren och återkallade samtycket."
+
+# ESTER's domains in the order they change when things get better (or worse): school absence,
+# leisure, school, friends, supervision, family conflicts, substances, attitudes... The rest
+# (early debut, the parents' problems, the neighbourhood, the family's economy) stay as they are.
+ESTER_CHANGEABLE = (14, 16, 13, 15, 8, 12, 2, 5, 1, 10, 6, 9, 4, 7)
 
 
 @dataclass(frozen=True)
@@ -330,127 +126,595 @@ class SeedResult:
     existing: int
     notes: int
     consents: int
+    states: dict[str, int] = field(default_factory=dict)  # of every demo case, by state
 
     def summary(self) -> str:
+        spread = ", ".join(
+            f"{str(CaseState(state).label).lower()} {self.states[state]}"
+            for state in CaseState.values
+            if self.states.get(state)
+        )
         return (
-            f"Demo cases in {DISTRICT}: {self.created} created, {self.existing} already there "
-            f"({self.notes} journal notes and {self.consents} consents added)."
+            f"Demo cases in Stockholms stad: {self.created} created, {self.existing} already "
+            f"there ({self.notes} journal notes and {self.consents} consents added). "
+            f"By state: {spread}."
         )
 
 
-def _givers(youth: Youth, guardians: list[Guardian], on: date) -> list[consents.Giver]:
-    """Who gives consent: an adult alone; for a minor, the youth and every custodian."""
-    if age_on(youth.date_of_birth, on) >= 18:
+def ester_scores(entry: str, change: int) -> list[int]:
+    """The entry's domain scores moved `change` steps (positive: lower risk)."""
+    scores = [int(c) for c in entry]
+    step = -1 if change > 0 else 1
+    remaining = abs(change)
+    while remaining:
+        moved = False
+        for index in ESTER_CHANGEABLE:
+            if remaining and 0 <= scores[index] + step <= 2:
+                scores[index] += step
+                remaining -= 1
+                moved = True
+        if not moved:
+            break
+    return scores
+
+
+@dataclass
+class _World:
+    """What every demo case needs, looked up once."""
+
+    municipality: Municipality
+    districts: dict[str, District]
+    people: dict[str, Person]
+    organisations: dict[str, Organisation]
+    categories: dict[str, DataCategory]
+    ester: Instrument | None
+    ester_domains: list[InstrumentDomain]
+
+    @classmethod
+    def load(cls) -> _World:
+        municipality = Municipality.objects.get(municipality_number=MUNICIPALITY_NUMBER)
+        ester = Instrument.objects.filter(short_name="ESTER").first()
+        return cls(
+            municipality=municipality,
+            districts={d.name: d for d in District.objects.filter(municipality=municipality)},
+            people={
+                p.username: p
+                for p in Person.objects.filter(
+                    organisation__municipality=municipality
+                ).select_related("organisation__municipality", "organisation__district")
+            },
+            organisations={
+                o.name: o for o in Organisation.objects.filter(municipality=municipality)
+            },
+            categories={c.slug: c for c in DataCategory.objects.all()},
+            ester=ester,
+            ester_domains=list(
+                InstrumentDomain.objects.filter(instrument=ester, is_active=True).order_by(
+                    "sort_order", "pk"
+                )
+            )
+            if ester
+            else [],
+        )
+
+
+def _aware(day: date, minutes: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(9, 0)) + timedelta(minutes=minutes))
+
+
+def _givers(case: Case, on: date) -> list[consents.Giver]:
+    """Who gives consent: an adult alone; a minor together with every custodian, or with the
+    legal representative."""
+    if age_on(case.youth.date_of_birth, on) >= 18:
         return [consents.Giver(GiverRole.YOUTH)]
-    return [consents.Giver(GiverRole.YOUTH)] + [
-        consents.Giver(GiverRole.GUARDIAN, g)
-        for g in guardians
-        if g.role == GuardianRole.GUARDIAN and g.has_custody
-    ]
+    givers = [consents.Giver(GiverRole.YOUTH)]
+    for guardian in Guardian.objects.filter(youth=case.youth).order_by("created_at", "pk"):
+        if guardian.role == GuardianRole.LEGAL_REPRESENTATIVE:
+            givers.append(consents.Giver(GiverRole.LEGAL_REPRESENTATIVE, guardian))
+        elif guardian.has_custody:
+            givers.append(consents.Giver(GiverRole.GUARDIAN, guardian))
+    return givers
 
 
-@transaction.atomic
-def _outside_ages_reason(number: str, district: District, today: date) -> str:
-    local = policy_for(municipality=district.municipality, district=district)
-    age = age_on(pnr.parse(number, today=today).birth_date, today)
-    if local is None or local.target_age_min <= age <= local.target_age_max:
-        return ""
-    return (
-        "Yngre än målgruppen, men flera riskfaktorer samtidigt och äldre kamrater som begår brott."
-    )
+class _CaseSeeder:
+    """Writes one demo youth's case through the services, one dated step at a time."""
+
+    def __init__(self, world: _World, demo: DemoYouth, number: int, today: date) -> None:
+        self.world = world
+        self.demo = demo
+        self.number = number
+        self.today = today
+        self.district = world.districts[demo.district]
+        self.coordinator = world.people[COORDINATORS[demo.district]]
+        self._case_pk: int | None = None
+        self.moved_at: list[datetime] = []
+        self.started_on: date | None = None
+        self.recorded: dict[int, Consent] = {}
+        self.notes = 0
+        self.consents = 0
+
+    # --- helpers --------------------------------------------------------------------------
+
+    @property
+    def case_pk(self) -> int:
+        assert self._case_pk is not None, "the case is created by the first step"
+        return self._case_pk
+
+    def person(self, username: str) -> Person:
+        return self.world.people[username]
+
+    def case(self) -> Case:
+        """The case as it is now (the services save their own copy; never reuse a stale one)."""
+        return Case.objects.select_related(
+            "youth", "municipality", "district", "owner", "coordinator"
+        ).get(pk=self.case_pk)
+
+    def category(self, slug: str) -> DataCategory:
+        return self.world.categories[slug]
+
+    def day(self, days_ago: int) -> date:
+        return self.today - timedelta(days=days_ago)
+
+    # --- the plan -------------------------------------------------------------------------
+
+    def plan(self) -> list[tuple[int, int, Callable[[date], None]]]:
+        """(days ago, order within the day, step). Later steps need earlier ones: the six points
+        before consent, consent before the decision, and so on."""
+        demo, course = self.demo, self.demo.course
+        steps: list[tuple[int, int, Callable[[date], None]]] = [(course.referred, 0, self.refer)]
+        coordinator_refers = not course.referrer or course.referrer == self.coordinator.username
+        if course.received is not None:
+            steps.append((course.received, 1, self.receive))
+        setup_day = course.received
+        if setup_day is None and coordinator_refers:
+            setup_day = course.referred
+        if setup_day is not None:
+            steps.append((setup_day, 2, self.set_up))
+        for state, days_ago in (
+            (CaseState.MOTIVATION, course.motivation),
+            (CaseState.PREPARATION, course.preparation),
+            (CaseState.SCREENING, course.screening),
+            (CaseState.INFORMATION, course.information),
+        ):
+            if days_ago is not None:
+                steps.append((days_ago, 10, self.mover(state)))
+        for recommendation in demo.recommendations:
+            steps.append((recommendation.days_ago, 11, self.recommender(recommendation)))
+        if demo.assessment is not None:
+            steps.append((demo.assessment.days_ago, 12, self.assess))
+            if demo.ester is not None:
+                steps.extend(self.measurements(demo.assessment.days_ago, demo.ester))
+        for days_ago, points in course.informed:
+            steps.append((days_ago, 13, self.informer(points)))
+        for index, spec in enumerate(demo.consents):
+            steps.append((spec.days_ago, 14, self.consenter(index, spec)))
+            if spec.revoked:
+                assert spec.revoked_days_ago is not None
+                steps.append((spec.revoked_days_ago, 31, self.revoker(index, spec)))
+        if course.decided is not None:
+            steps.append((course.decided, 15, self.decide))
+            if demo.profile is not None:
+                steps.append((course.decided, 16, self.profile))
+        if course.group is not None:
+            steps.append((course.group, 17, self.assign_group))
+        if course.active is not None:
+            steps.append((course.active, 18, self.mover(CaseState.ACTIVE)))
+        for note in demo.notes:
+            steps.append((note.days_ago, 30, self.noter(note)))
+        if demo.counts is not None:
+            assert course.active is not None, f"{demo.first_name}: counts need an active SIG"
+            steps.append((course.active, 32, self.count_before))
+            steps.append((course.closed or 0, 32, self.count_during))
+            if demo.counts.after is not None:
+                assert course.followups
+                steps.append((course.followups[-1].days_ago, 42, self.count_after))
+        if course.closed is not None:
+            steps.append((course.closed, 40, self.close))
+        for followup in course.followups:
+            steps.append((followup.days_ago, 41, self.follower(followup)))
+        if course.declined is not None:
+            steps.append((course.declined, 40, self.decline))
+        return steps
+
+    def run(self) -> Case:
+        steps = sorted(self.plan(), key=lambda step: (-step[0], step[1]))
+        for days_ago, _order, step in steps:
+            day = self.day(days_ago)
+            step(day)
+            self.stamp(day)
+        self.backdate()
+        return self.case()
+
+    # --- the steps ------------------------------------------------------------------------
+
+    def refer(self, day: date) -> None:
+        demo, course = self.demo, self.demo.course
+        referrer = self.person(course.referrer or self.coordinator.username)
+        case = cases.case_create(
+            actor=referrer,
+            owner=self.world.organisations[OWNERS[demo.district]],
+            first_name=demo.first_name,
+            last_name=demo.last_name,
+            reason=demo.reason,
+            kind=course.kind or None,
+            referred_on=day,
+            source_description=course.source,
+            age_exception_reason=self.age_reason(day),
+            personnummer=demo.personnummer,
+            sex=demo.sex,
+            district=self.district,
+            address=demo.address,
+            phone=demo.phone,
+            school=demo.school,
+            summary=demo.summary,
+        )
+        self._case_pk = case.pk
+
+    def age_reason(self, day: date) -> str:
+        local = policy_for(municipality=self.world.municipality, district=self.district)
+        age = age_on(self.demo.born, day)
+        if local is None or local.target_age_min <= age <= local.target_age_max:
+            return ""
+        return self.demo.age_reason or AGE_REASON
+
+    def receive(self, day: date) -> None:
+        cases.referral_receive(actor=self.coordinator, case=self.case())
+
+    def set_up(self, day: date) -> None:
+        case = self.case()
+        for username in self.demo.members:
+            cases.member_add(actor=self.coordinator, case=case, person=self.person(username))
+        for guardian in self.demo.guardians:
+            cases.guardian_add(
+                actor=self.coordinator,
+                case=case,
+                first_name=guardian.first_name,
+                last_name=guardian.last_name,
+                role=guardian.role,
+                phone=guardian.phone,
+                address=self.demo.address if guardian.has_custody else "",
+                has_custody=guardian.has_custody,
+            )
+
+    def mover(self, state: str) -> Callable[[date], None]:
+        def move(day: date) -> None:
+            case = self.case()
+            reason = MOVE_REASONS[CaseState(state)]
+            if state == CaseState.PREPARATION and case.state == CaseState.MOTIVATION:
+                reason = FROM_MOTIVATION
+            cases.case_transition(actor=self.coordinator, case=case, to_state=state, reason=reason)
+            if state == CaseState.ACTIVE:
+                self.started_on = day
+
+        return move
+
+    def recommender(self, spec: DemoRecommendation) -> Callable[[date], None]:
+        def recommend(day: date) -> None:
+            cases.recommendation_record(
+                actor=self.person(spec.by),
+                case=self.case(),
+                meeting_on=day,
+                recommendation=spec.recommendation,
+                motivation=spec.motivation,
+            )
+
+        return recommend
+
+    def assess(self, day: date) -> None:
+        spec = self.demo.assessment
+        assert spec is not None
+
+        def checklist(
+            factors: Sequence[tuple[str, object]], present: tuple[str, ...]
+        ) -> dict[str, dict[str, object]]:
+            unknown = set(present) - {key for key, _label in factors}
+            assert not unknown, f"{self.demo.first_name}: unknown factors {unknown}"
+            return {key: {"present": key in present, "comment": ""} for key, _label in factors}
+
+        assessments.assessment_record(
+            actor=self.person(spec.by),
+            case=self.case(),
+            assessed_on=day,
+            risk_factors=checklist(RISK_FACTORS, spec.risk),
+            protective_factors=checklist(PROTECTIVE_FACTORS, spec.protective),
+            irk_factors=checklist(IRK_FACTORS, spec.irk),
+            debut_crime=spec.debut_crime,
+            threat_level=spec.threat_level,
+            threat_assessment=spec.threat,
+            judgment=spec.judgment,
+            category=self.category("socialtjanst"),
+        )
+
+    def measurements(
+        self, entry_days_ago: int, spec: DemoEster
+    ) -> list[tuple[int, int, Callable[[date], None]]]:
+        steps = [(entry_days_ago, 12, self.measurer(MeasurementPhase.ENTRY, spec.entry, 0))]
+        if spec.midway is not None:
+            days_ago, change = spec.midway
+            steps.append((days_ago, 12, self.measurer(MeasurementPhase.MIDWAY, spec.entry, change)))
+        if spec.closure is not None:
+            days_ago, change = spec.closure
+            steps.append(
+                (days_ago, 12, self.measurer(MeasurementPhase.CLOSURE, spec.entry, change))
+            )
+        return steps
+
+    def measurer(self, phase: str, entry: str, change: int) -> Callable[[date], None]:
+        comments = {
+            MeasurementPhase.ENTRY: "Ingångsvärde vid bedömningen.",
+            MeasurementPhase.MIDWAY: "Mellanvärde inför halvtidsuppföljningen.",
+            MeasurementPhase.CLOSURE: "Slutvärde vid avslut.",
+        }
+
+        def measure(day: date) -> None:
+            instrument = self.world.ester
+            domains = self.world.ester_domains
+            assert instrument is not None and len(entry) == 19, self.demo.first_name
+            age = age_on(self.demo.born, day)
+            if (instrument.min_age is not None and age < instrument.min_age) or (
+                instrument.max_age is not None and age > instrument.max_age
+            ):
+                return  # the youth has grown out of the instrument since the data was written
+            values = ester_scores(entry, change)
+            scores = {domain: Decimal(v) for domain, v in zip(domains, values, strict=False)}
+            assert self.demo.assessment is not None
+            assessments.measurement_record(
+                actor=self.person(self.demo.assessment.by),
+                case=self.case(),
+                instrument=instrument,
+                measured_on=day,
+                phase=phase,
+                total=Decimal(sum(int(v) for v in scores.values())),
+                scores=scores,
+                comment=comments[MeasurementPhase(phase)],
+                category=self.category("socialtjanst"),
+            )
+
+        return measure
+
+    def informer(self, points: tuple[int, ...]) -> Callable[[date], None]:
+        def inform(day: date) -> None:
+            cases.information_record(
+                actor=self.coordinator,
+                case=self.case(),
+                points=list(points),
+                informed_on=day,
+                informed_by=self.coordinator,
+            )
+
+        return inform
+
+    def consenter(self, index: int, spec: DemoConsent) -> Callable[[date], None]:
+        def consent(day: date) -> None:
+            case = self.case()
+            valid_until = None
+            if spec.until_followup:
+                assert self.demo.course.closed is not None or self.demo.course.active is not None
+                end = self.demo.course.closed
+                valid_until = add_months(self.day(end if end is not None else 0), 14)
+            elif spec.valid_days:
+                valid_until = day + timedelta(days=spec.valid_days)
+            self.recorded[index] = consents.consent_record(
+                actor=self.person(spec.recorder),
+                case=case,
+                categories=[self.category(slug) for slug in spec.categories],
+                recipients=[self.world.organisations[name] for name in spec.recipients],
+                givers=_givers(case, day),
+                form=ConsentForm.ORAL,
+                oral_note=spec.oral_note,
+                given_on=day,
+                valid_until=valid_until,
+            )
+            self.consents += 1
+
+        return consent
+
+    def revoker(self, index: int, spec: DemoConsent) -> Callable[[date], None]:
+        def revoke(day: date) -> None:
+            consents.consent_revoke(
+                actor=self.coordinator,
+                consent=self.recorded[index],
+                revoked_by=spec.revoked,
+                how=REVOCATION_HOW,
+                at=_aware(day, 60),
+            )
+
+        return revoke
+
+    def decide(self, day: date) -> None:
+        course = self.demo.course
+        cases.decision_record(
+            actor=self.coordinator,
+            case=self.case(),
+            legal_basis=course.legal_basis,
+            decided_on=day,
+            reference=f"{REFERENCE_PREFIX[self.demo.district]}-{day:%Y}-{1000 + self.number * 37}",
+            decision_maker=self.person(DECISION_MAKERS[self.demo.district]),
+            misconduct_rules=course.misconduct_rules,
+        )
+
+    def profile(self, day: date) -> None:
+        spec = self.demo.profile
+        assert spec is not None
+        cases.profile_save(
+            actor=self.coordinator,
+            case=self.case(),
+            area=spec.area,
+            parents_separated=spec.parents_separated,
+            earlier_interventions=spec.earlier_interventions,
+            earlier_interventions_text=spec.earlier_interventions_text,
+            substance_use=spec.substance_use,
+            main_drug=spec.main_drug,
+            crime_types=list(spec.crime_types),
+            prior_conviction=spec.prior_conviction,
+            waived_prosecution=spec.waived_prosecution,
+        )
+
+    def assign_group(self, day: date) -> None:
+        course = self.demo.course
+        case = self.case()
+        cases.group_assign(
+            actor=self.coordinator,
+            case=case,
+            coordinator=case.coordinator,
+            lead_contact=self.person(course.lead_contact) if course.lead_contact else None,
+            contact_police=(
+                self.person(CONTACT_POLICE[self.demo.district]) if course.contact_police else None
+            ),
+        )
+        for username in course.mandates:
+            cases.mandate_set(
+                actor=self.coordinator,
+                case=self.case(),
+                person=self.person(username),
+                has_mandate=True,
+            )
+
+    def noter(self, spec: DemoNote) -> Callable[[date], None]:
+        def note(day: date) -> None:
+            cases.note_create(
+                actor=self.person(spec.author),
+                case=self.case(),
+                category=self.category(spec.category),
+                title=spec.title,
+                text=spec.text,
+                occurred_on=day,
+                kind=spec.kind,
+            )
+            self.notes += 1
+
+        return note
+
+    def count(
+        self, period: str, values: tuple[int, int, int], start: date, end: date | None
+    ) -> None:
+        police = self.person(CONTACT_POLICE[self.demo.district])
+        case = self.case()
+        for actor, measure, value in (
+            (police, Measure.POLICE_REPORTS, values[0]),
+            (self.coordinator, Measure.CONCERN_REPORTS, values[1]),
+            (police, Measure.CONVICTIONS, values[2]),
+        ):
+            cases.outcome_count_save(
+                actor=actor,
+                case=case,
+                period=period,
+                measure=measure,
+                count=value,
+                period_start=start,
+                period_end=end,
+            )
+
+    def count_before(self, day: date) -> None:
+        assert self.demo.counts is not None
+        self.count(Period.BEFORE, self.demo.counts.before, add_months(day, -12), day)
+
+    def count_during(self, day: date) -> None:
+        counts, course = self.demo.counts, self.demo.course
+        assert counts is not None and course.active is not None
+        if counts.during is not None:
+            self.count(Period.DURING, counts.during, self.day(course.active), day)
+
+    def count_after(self, day: date) -> None:
+        counts, course = self.demo.counts, self.demo.course
+        assert counts is not None and counts.after is not None and course.closed is not None
+        self.count(Period.AFTER, counts.after, self.day(course.closed), day)
+
+    def close(self, day: date) -> None:
+        course = self.demo.course
+        cases.case_close(
+            actor=self.coordinator,
+            case=self.case(),
+            closed_on=day,
+            reason=course.closure_reason,
+            summary=course.closure_summary,
+        )
+
+    def follower(self, spec: DemoFollowUp) -> Callable[[date], None]:
+        def follow_up(day: date) -> None:
+            case = self.case()
+            cases.followup_record(
+                actor=self.coordinator,
+                case=case,
+                followup=FollowUp.objects.get(case=case, months_after=spec.months),
+                done_on=day,
+                situation=spec.situation,
+            )
+
+        return follow_up
+
+    def decline(self, day: date) -> None:
+        cases.case_transition(
+            actor=self.coordinator,
+            case=self.case(),
+            to_state=CaseState.DECLINED,
+            reason=self.demo.course.declined_reason,
+        )
+
+    # --- the services' own dates ----------------------------------------------------------
+
+    def stamp(self, day: date) -> None:
+        """After a step: note the demo day of each state change it made, and start the group
+        periods it opened on that day."""
+        moves = CaseTransition.objects.filter(case_id=self.case_pk).count()
+        while len(self.moved_at) < moves:
+            self.moved_at.append(_aware(day, len(self.moved_at)))
+        Representation.objects.filter(
+            case_id=self.case_pk, started_on=timezone.localdate()
+        ).exclude(started_on=day).update(started_on=day)
+
+    def backdate(self) -> None:
+        """Move the services' "now" of each state change to the day it happened in the story."""
+        moves = list(
+            CaseTransition.objects.filter(case_id=self.case_pk)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        assert len(moves) == len(self.moved_at), self.demo.first_name
+        for pk, at in zip(moves, self.moved_at, strict=True):
+            CaseTransition.objects.filter(pk=pk).update(created_at=at)
+        fields: dict[str, object] = {"state_since": self.moved_at[-1]}
+        if self.started_on is not None:
+            fields["started_on"] = self.started_on
+        if self.demo.course.declined is not None:
+            fields["closed_on"] = self.day(self.demo.course.declined)
+        Case.objects.filter(pk=self.case_pk).update(**fields)
+
+
+def _exists(municipality: Municipality, demo: DemoYouth) -> bool:
+    return Case.objects.filter(
+        municipality=municipality, youth__personnummer=demo.personnummer.replace("-", "")
+    ).exists()
 
 
 def seed_cases(*, today: date | None = None) -> SeedResult:
     """Create the demo cases that are not there yet; returns what was done."""
     today = today or timezone.localdate()
-    municipality = Municipality.objects.get(municipality_number=MUNICIPALITY_NUMBER)
-    district = District.objects.get(municipality=municipality, name=DISTRICT)
-    people = {
-        p.username: p
-        for p in Person.objects.filter(username__in=[COORDINATOR, *MEMBERS]).select_related(
-            "organisation__municipality"
-        )
-    }
-    organisations = {o.name: o for o in Organisation.objects.filter(municipality=municipality)}
-    categories = {c.slug: c for c in DataCategory.objects.all()}
-    coordinator = people[COORDINATOR]
+    world = _World.load()
     created = existing = notes = recorded = 0
-    for demo in YOUTHS:
-        if Case.objects.filter(
-            municipality=municipality, youth__personnummer=demo.personnummer.replace("-", "")
-        ).exists():
+    for number, demo in enumerate(YOUTHS, start=1):
+        if _exists(world.municipality, demo):
             existing += 1
             continue
-        case = cases.case_create(
-            reason=demo.summary,
-            actor=coordinator,
-            first_name=demo.first_name,
-            last_name=demo.last_name,
-            personnummer=demo.personnummer,
-            sex=demo.sex,
-            district=district,
-            address=demo.address,
-            phone=demo.phone,
-            school=demo.school,
-            summary=demo.summary,
-            age_exception_reason=_outside_ages_reason(demo.personnummer, district, today),
-        )
-        for username in MEMBERS:
-            cases.member_add(actor=coordinator, case=case, person=people[username])
-        cases.information_record(
-            actor=coordinator,
-            case=case,
-            points=list(InformationPoint.values),
-            informed_on=today,
-            informed_by=coordinator,
-        )
-        guardians = [
-            cases.guardian_add(
-                actor=coordinator,
-                case=case,
-                first_name=g.first_name,
-                last_name=g.last_name,
-                phone=g.phone,
-                address=demo.address if g.has_custody else "",
-                has_custody=g.has_custody,
-            )
-            for g in demo.guardians
-        ]
-        for note in demo.notes:
-            cases.note_create(
-                actor=people[note.author],
-                case=case,
-                category=categories[note.category],
-                title=note.title,
-                text=note.text,
-                occurred_on=today - timedelta(days=note.days_ago),
-            )
-            notes += 1
-        for spec in demo.consents:
-            given_on = today - timedelta(days=spec.days_ago)
-            consent = consents.consent_record(
-                actor=people[spec.recorder],
-                case=case,
-                categories=[categories[slug] for slug in spec.categories],
-                recipients=[organisations[name] for name in spec.recipients],
-                givers=_givers(case.youth, guardians, given_on),
-                form=ConsentForm.ORAL,
-                oral_note=spec.oral_note,
-                given_on=given_on,
-                valid_until=(
-                    given_on + timedelta(days=spec.valid_days) if spec.valid_days else None
-                ),
-            )
-            if spec.revoked:
-                consents.consent_revoke(
-                    actor=coordinator,
-                    consent=consent,
-                    revoked_by=spec.revoked,
-                    how="Ringde samordnaren och återkallade samtycket.",
-                )
-            recorded += 1
+        seeder = _CaseSeeder(world, demo, number, today)
+        with transaction.atomic():
+            seeder.run()
         created += 1
-    return SeedResult(created=created, existing=existing, notes=notes, consents=recorded)
+        notes += seeder.notes
+        recorded += seeder.consents
+    states = Counter(
+        Case.objects.filter(
+            municipality=world.municipality,
+            youth__personnummer__in=[d.personnummer.replace("-", "") for d in YOUTHS],
+        ).values_list("state", flat=True)
+    )
+    return SeedResult(
+        created=created,
+        existing=existing,
+        notes=notes,
+        consents=recorded,
+        states=dict(states),
+    )
 
 
 def demo_case(number: int) -> Case:

@@ -85,7 +85,7 @@ class CaseCreateForm(forms.Form):
         label=_("Stadsdel/område"),
         queryset=District.objects.none(),
         required=False,
-        empty_label=_("Samma som min organisation"),
+        empty_label=_("Samma som socialtjänsten"),
         to_field_name="code",
     )
     address = forms.CharField(label=_("Adress"), required=False, max_length=200)
@@ -127,6 +127,9 @@ class CaseCreateForm(forms.Form):
             del self.fields["owner"]
         else:
             limit_choices(self, "owner", receivers)
+            only = list(receivers[:2])
+            if len(only) == 1:
+                self.fields["owner"].initial = only[0].code
 
 
 class TransitionForm(forms.Form):

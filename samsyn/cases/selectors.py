@@ -84,41 +84,6 @@ def deidentified(case: Case, *, today: date) -> DeidentifiedYouth:
 
 
 @dataclass(frozen=True)
-class CaseRow:
-    code: Any
-    label: str
-    identified: bool
-    deidentified: DeidentifiedYouth
-    owner: str
-    opened_on: date
-
-
-def case_list_for_viewer(*, viewer: Person) -> list[CaseRow]:
-    """The cases the viewer takes part in, each named only if the viewer may see who it is."""
-    cases = list(_cases_for(viewer).order_by("-opened_on"))
-    accesses = policy.case_accesses(viewer=viewer, cases=cases)
-    rows = []
-    for case in cases:
-        access = accesses[case.pk]
-        decision = access.note(
-            access.identity(), object_type="cases.youth", object_code=str(case.youth.code)
-        )
-        anonymous = deidentified(case, today=access.today)
-        rows.append(
-            CaseRow(
-                code=case.code,
-                label=str(case.youth) if decision.allowed else case.anonymous_code,
-                identified=decision.allowed,
-                deidentified=anonymous,
-                owner=case.owner.name,
-                opened_on=case.opened_on,
-            )
-        )
-    policy.record_all(accesses.values())
-    return rows
-
-
-@dataclass(frozen=True)
 class NoteView:
     code: Any
     decision: policy.Decision

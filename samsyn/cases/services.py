@@ -402,6 +402,13 @@ def note_create(
     return note
 
 
+def _lock(case: Case) -> None:
+    """Lock the case's row for the transaction and refresh the caller's instance, so two
+    moves cannot cross and the caller sees the state that was checked."""
+    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk").first()
+    case.refresh_from_db()
+
+
 def _move(actor: Person, case: Case, to_state: str, reason: str) -> CaseTransition:
     """Move the case; the caller has checked the move's own conditions."""
     refused = refusal(case.state, to_state)
@@ -460,7 +467,7 @@ def case_transition(*, actor: Person, case: Case, to_state: str, reason: str) ->
     of the owner organisation moves it, only along `lifecycle.ALLOWED`, only when the target
     state's conditions are met; decisions, closures and follow-ups have their own services."""
     _require_runs_case(actor, case)
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    _lock(case)
     if to_state not in CaseState.values:
         raise ValidationError({"to_state": _("Okänt läge.")})
     if to_state in OWN_SERVICE:
@@ -564,7 +571,7 @@ def decision_record(
     court sanction (ungdomskontrakt) states what counts as misconduct.
     """
     _require_runs_case(actor, case)
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    _lock(case)
     refused = refusal(case.state, CaseState.DECIDED)
     if refused:
         raise ValidationError(refused)
@@ -767,7 +774,7 @@ def case_close(*, actor: Person, case: Case, closed_on: date, reason: str, summa
     of local policy (6 and 12 months by default) are scheduled and the youth is offered to
     evaluate the SIG."""
     _require_runs_case(actor, case)
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    _lock(case)
     refused = refusal(case.state, CaseState.CLOSED)
     if refused:
         raise ValidationError(refused)
@@ -815,7 +822,7 @@ def followup_record(
 ) -> FollowUp:
     """Record a follow-up after closure; when the last one is done the case is "efterföljd"."""
     _require_runs_case(actor, case)
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    _lock(case)
     if followup.case_id != case.pk:
         raise ValidationError(_("Uppföljningen hör inte till ärendet."))
     if followup.done_on is not None:

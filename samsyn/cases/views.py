@@ -47,7 +47,7 @@ from samsyn.cases.models import (
     ReferralKind,
 )
 from samsyn.cases.pdf import render_information_sheet
-from samsyn.cases.rules import REFERRAL_KIND_OF, opens_cases, refers_cases, runs_case
+from samsyn.cases.rules import REFERRAL_KIND_OF, refers_cases, runs_case
 from samsyn.consent import policy
 from samsyn.consent.selectors import active_categories, case_header
 from samsyn.lib import personnummer as pnr
@@ -74,16 +74,6 @@ def _guardians_if_identified(viewer: Person, case: Case) -> list[Any]:
     if not policy.case_access(viewer=viewer, case=case).identity().allowed:
         return []
     return list(case.youth.guardians.all())
-
-
-@login_required
-def case_list(request: AuthedHttpRequest) -> HttpResponse:
-    viewer = request.user
-    return render(
-        request,
-        "cases/case_list.html",
-        {"rows": selectors.case_list_for_viewer(viewer=viewer), "can_open": opens_cases(viewer)},
-    )
 
 
 def _receivers(viewer: Person) -> QuerySet[Organisation] | None:

@@ -18,8 +18,8 @@ from typing import Any
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models import Case as SqlCase
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -114,7 +114,8 @@ def _search(
     viewer: Person, cases: QuerySet[Case], kind: SearchKind, term: str, today: date
 ) -> QuerySet[Case]:
     if kind == SearchKind.CODE:
-        return cases.filter(anonymous_code__istartswith=term)
+        # Codes are stored in capitals and `search_parse` gives capitals: a plain prefix.
+        return cases.filter(anonymous_code__startswith=term)
     if kind == SearchKind.NONE:
         return cases
     # Only among the cases where the viewer may know who the youth is: otherwise a hit
@@ -194,6 +195,8 @@ def _badges_for_page(viewer: Person, cases: list[Case], today: date) -> dict[int
         .order_by("valid_until")
         .values_list("case_id", "valid_until")
     ):
+        if until is None:  # excluded by the query; says so to the type checker
+            continue
         if until < today:
             text = _("Samtycke gick ut %(day)s") % {"day": until.isoformat()}
         else:
@@ -311,7 +314,6 @@ def _log_search(viewer: Person, kind: SearchKind, term: str, page: Page[Case]) -
         actor=viewer,
         action=Action.SEARCH,
         object_type="cases.case",
-        basis="member",
         detail=detail,
     )
 
@@ -413,9 +415,9 @@ def incoming_referrals(
     Also says whether there are more than `INCOMING_LIMIT`."""
     today = today or timezone.localdate()
     cases = list(
-        _incoming(viewer).select_related("youth", "district").order_by("opened_on", "pk")[
-            : INCOMING_LIMIT + 1
-        ]
+        _incoming(viewer)
+        .select_related("youth", "district")
+        .order_by("opened_on", "pk")[: INCOMING_LIMIT + 1]
     )
     more = len(cases) > INCOMING_LIMIT
     cases = cases[:INCOMING_LIMIT]

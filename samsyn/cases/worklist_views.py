@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samsyn.cases import services, worklist
-from samsyn.cases.rules import opens_cases
+from samsyn.cases.rules import refers_cases
 from samsyn.cases.worklist_forms import RecommendationForm, WorklistFilterForm
 from samsyn.lib.http import AuthedHttpRequest
 from samsyn.organisations.forms import apply_service_error
@@ -52,7 +52,7 @@ def worklist_view(request: AuthedHttpRequest) -> HttpResponse:
         else ([], False)
     )
     context |= {
-        "can_open": opens_cases(viewer),
+        "can_open": refers_cases(viewer),
         "agenda_allowed": worklist.agenda_allowed(viewer),
         "incoming": incoming,
         "incoming_more": incoming_more,
@@ -125,11 +125,7 @@ def recommend(request: AuthedHttpRequest, code: UUID) -> HttpResponse:
                 )
                 % {"code": case.anonymous_code},
             )
-            page = request.GET.get("sida")
-            url = reverse("cases:agenda") + (f"?sida={int(page)}" if _is_int(page) else "")
+            page = request.GET.get("sida", "")
+            url = reverse("cases:agenda") + (f"?sida={page}" if page.isdigit() else "")
             return redirect(f"{url}#{_prefix(case.anonymous_code)}")
     return _agenda_response(request, failed=(case.code, form))
-
-
-def _is_int(value: str | None) -> bool:
-    return value is not None and value.isdigit()

@@ -24,7 +24,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -306,3 +306,38 @@ def record_all(accesses: Any) -> int:
         access._pending = []
     audit_bulk(pending)
     return len(pending)
+
+
+def identified_cases(
+    *, viewer: Person, cases: QuerySet[Case], today: date | None = None
+) -> QuerySet[Case]:
+    """Narrow `cases`, in SQL, to those in which `CaseAccess.identity()` would allow the viewer
+    to see who the youth is: for a search by name or personnummer that must never reveal that
+    a case exists to someone who may not know who it is about.
+
+    Rule (mirrors `identity()` → `decide()` and `Consent.is_live`): the viewer is a member of
+    the case, and an identifying category exists (the first one, in the categories' order);
+    and either the viewer's organisation owns the case, or a consent obtained by the owner
+    organisation covers that category, names the viewer's organisation as a recipient, was
+    given on or before `today`, has not ended before it and is not revoked.
+    """
+    from samsyn.cases.models import CaseMember
+
+    organisation_id = viewer.organisation_id
+    if organisation_id is None:
+        return cases.none()
+    day = today or timezone.localdate()
+    identifying = DataCategory.objects.filter(identifying=True).order_by("sort_order", "name")
+    live_consent = Consent.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+        case=OuterRef("pk"),
+        releasing_organisation=OuterRef("owner"),
+        categories=Subquery(identifying.values("pk")[:1]),
+        recipients=organisation_id,
+        revoked_at__isnull=True,
+        given_on__lte=day,
+    )
+    return cases.filter(
+        Exists(CaseMember.objects.filter(case=OuterRef("pk"), person=viewer)),
+        Exists(identifying),
+    ).filter(Q(owner_id=organisation_id) | Exists(live_consent))

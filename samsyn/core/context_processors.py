@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from samsyn.cases.worklist import agenda_allowed
 from samsyn.organisations.models import Role
 
 
@@ -15,6 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_verified": verified,
         "nav_is_admin": verified and (user.is_superuser or user.has_role(Role.ADMINISTRATOR)),  # type: ignore[union-attr]
+        "nav_agenda": verified and agenda_allowed(user),  # type: ignore[arg-type]
         "session_timeout_minutes": settings.SESSION_TIMEOUT_MINUTES,
         "login_cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_static.models import StaticToken
 
 from samsyn.cases.selectors import consents_expiring
+from samsyn.cases.worklist import agenda_allowed, overdue_count
 from samsyn.lib.http import AuthedHttpRequest
 from samsyn.organisations import selectors
 from samsyn.organisations.models import Person, Role
@@ -46,6 +47,8 @@ def start(request: AuthedHttpRequest) -> HttpResponse:
         "is_steering": person.has_role(Role.STEERING),
         "expiring_consents": consents_expiring(viewer=person, within_days=EXPIRY_REMINDER_DAYS),
         "expiry_days": EXPIRY_REMINDER_DAYS,
+        "overdue_cases": overdue_count(viewer=person) if person.organisation_id else 0,
+        "agenda_allowed": agenda_allowed(person),
         "todo": selectors.admin_todo(viewer=person)
         if person.has_role(Role.ADMINISTRATOR)
         else None,
