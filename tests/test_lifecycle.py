@@ -349,7 +349,10 @@ def test_the_decision_needs_the_right_state_a_consent_and_a_decision_maker(sig):
     with pytest.raises(ValidationError) as raised:
         decide(sig, decision_maker=sig.world.police)
     messages = str(raised.value)
-    assert "inget gällande samtycke" in messages and "handläggare eller chef" in messages
+    assert (
+        "inget gällande samtycke i ärendet på beslutsdagen" in messages
+        and "handläggare eller chef" in messages
+    )
     consent(sig)
     with pytest.raises(ValidationError, match="misskötsel"):
         decide(sig, legal_basis="ungdomskontrakt")

@@ -152,17 +152,21 @@ def test_log_lines_are_json_with_the_request_id_and_no_request_object():
 
 
 def test_seed_demo_is_idempotent(db, capsys):
+    from samsyn.cases.demo import YOUTHS
+    from samsyn.cases.models import Case, CaseTransition, JournalNote
+    from samsyn.consent.models import Consent
+
     call_command("seed_demo", "--not-production")
     out = capsys.readouterr().out
     assert "samordnare" in out and "samsyn-demo-2026" in out
-    counts = (Municipality.objects.count(), Organisation.objects.count(), Person.objects.count())
-    call_command("seed_demo", "--not-production", "--quiet")
-    assert (
-        Municipality.objects.count(),
-        Organisation.objects.count(),
-        Person.objects.count(),
-    ) == counts
+    assert f"{len(YOUTHS)} created" in out and "aktiv" in out
+    models = [Municipality, Organisation, Person, Case, CaseTransition, JournalNote, Consent]
+    counts = [model.objects.count() for model in models]
+    call_command("seed_demo", "--not-production")
+    assert "0 created" in capsys.readouterr().out
+    assert [model.objects.count() for model in models] == counts
     assert counts[0] == 2
+    assert counts[3] == len(YOUTHS)
     stockholm = Municipality.objects.get(municipality_number="0180")
     assert stockholm.districts.count() == 2
     people = Person.objects.prefetch_related("role_assignments")

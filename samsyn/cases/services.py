@@ -427,6 +427,10 @@ def _move(actor: Person, case: Case, to_state: str, reason: str) -> CaseTransiti
     case.state_since = timezone.now()
     if to_state in ENDED and case.closed_on is None:
         case.closed_on = timezone.localdate()
+    if to_state in ENDED:
+        Representation.objects.filter(case=case, ended_on__isnull=True).update(
+            ended_on=case.closed_on
+        )
     case.save()
     _audit(actor, Action.UPDATE, case, case, state_from=from_state, state_to=to_state)
     return transition
@@ -581,8 +585,10 @@ def decision_record(
             _("Ungdomen har inte fått information om alla sex punkter.")
         )
     today = timezone.localdate()
-    if not any(c.is_live(today) for c in Consent.objects.filter(case=case)):
-        errors.setdefault("__all__", []).append(_("Det finns inget gällande samtycke i ärendet."))
+    if not any(c.is_live(decided_on) for c in Consent.objects.filter(case=case)):
+        errors.setdefault("__all__", []).append(
+            _("Det fanns inget gällande samtycke i ärendet på beslutsdagen.")
+        )
     if decided_on > today:
         errors["decided_on"] = [_("Beslutsdatumet kan inte ligga i framtiden.")]
     if decision_maker.organisation_id != case.owner_id or not (
@@ -678,7 +684,7 @@ def group_assign(
         setattr(case, field, person)
         changes[field] = str(person.code) if person else None
     if changes:
-        case.save()
+        case.save(update_fields=[*changes, "updated_at"])
         _audit(actor, Action.UPDATE, case, case, **changes)
     return case
 
@@ -806,10 +812,6 @@ def case_close(*, actor: Person, case: Case, closed_on: date, reason: str, summa
                 months_after=n,
                 due_on=add_months(closed_on, n),
             )
-    for person_id in case.members.values_list("person_id", flat=True):
-        Representation.objects.filter(case=case, person_id=person_id, ended_on__isnull=True).update(
-            ended_on=closed_on
-        )
     _audit(actor, Action.CREATE, case, closure, reason=reason)
     case.closed_on = closed_on
     _move(actor, case, CaseState.CLOSED, str(ClosureReason(reason).label))

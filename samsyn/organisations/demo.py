@@ -157,6 +157,14 @@ PEOPLE = [
         "SIG-samordnare",
     ),
     DemoPerson(
+        "polis.skarholmen",
+        "Tobias",
+        "Rehn",
+        "Lokalpolisområde Skärholmen",
+        (R.ACTOR_REPRESENTATIVE,),
+        "Kontaktpolis",
+    ),
+    DemoPerson(
         "samordnare.vaxjo",
         "Lina",
         "Sjöberg",
@@ -214,7 +222,7 @@ def seed_demo() -> list[DemoPerson]:
             "required_actor_kinds": [K.SOCIAL_SERVICES, K.POLICE, K.SCHOOL],
         },
     )
-    stockholm.instruments.set([instruments["BBIC"], instruments["SAVRY"]])
+    stockholm.instruments.set([instruments["BBIC"], instruments["SAVRY"], instruments["ESTER"]])
     skarholmen, _ = LocalPolicy.objects.update_or_create(
         municipality=municipalities["Stockholms stad"],
         district=districts[("Stockholms stad", "Skärholmen")],
@@ -223,6 +231,8 @@ def seed_demo() -> list[DemoPerson]:
             "target_age_max": 20,
             "meeting_cadence_weeks": 3,
             "premeeting": True,
+            # Young adults leaving prison get a motivation phase before enrolment (seed 004).
+            "motivation_phase": True,
             "consent_validity_months": 6,
             "required_actor_kinds": [K.SOCIAL_SERVICES, K.POLICE, K.SCHOOL, K.LEISURE],
         },
