@@ -151,5 +151,6 @@ def _reference_data(request: Any) -> None:
     for module in (
         "samsyn.consent.migrations.0002_categories",
         "samsyn.organisations.migrations.0002_instruments",
+        "samsyn.organisations.migrations.0005_instrument_domains",
     ):
         importlib.import_module(module).forwards(apps, None)

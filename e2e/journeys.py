@@ -86,3 +86,28 @@ def widest_elements(page: Any, limit: int = 5) -> list[str]:
         }""",
         [limit, PHONE["width"]],
     )
+
+
+def expect_message(page: Any, text: str) -> None:
+    """After a form is sent: the page shows the success message `text`. When the page shows
+    the form's error summary instead, fail with its text and the address."""
+    page.locator(".messages, .error-summary").first.wait_for()
+    errors = page.locator(".error-summary")
+    if errors.count():
+        raise AssertionError(
+            f"{page.url}: expected the message {text!r}, the form answered: "
+            + " / ".join(errors.first.inner_text().split("\n"))
+        )
+    expect(page.locator(".messages")).to_contain_text(text)
+
+
+def phone_context_signed_in_as(browser: Any, context: Any) -> Any:
+    """A phone context sharing `context`'s session: the same person on a phone, without a
+    second sign-in (which the one-time code would refuse within the same 30-second step)."""
+    return new_context(
+        browser,
+        bypass_csp=True,
+        is_mobile=True,
+        has_touch=True,
+        storage_state=context.storage_state(),
+    )

@@ -25,7 +25,7 @@ from samsyn.organisations.models import (
     Person,
     Role,
 )
-from tests.conftest import make_person
+from tests.conftest import inform, make_person
 
 
 @dataclass
@@ -63,6 +63,7 @@ def scene(transactional_db: None) -> Scene:
         summary="Skolfrånvaro och misstänkt för stöld.",
     )
     cases.member_add(actor=coordinator, case=case, person=police)
+    inform(case, coordinator)
     mother = cases.guardian_add(
         actor=coordinator, case=case, first_name="Lena", last_name="Testström"
     )

@@ -34,7 +34,7 @@ from samsyn.consent import services as consents
 from samsyn.consent.models import Consent, ConsentForm, DataCategory, GiverRole
 from samsyn.lib.dates import add_months
 from samsyn.organisations.models import LocalPolicy, Role
-from tests.conftest import make_person
+from tests.conftest import inform, make_person
 
 S = CaseState
 TODAY = timezone.localdate
@@ -737,3 +737,96 @@ def test_the_case_pages_cost_the_same_with_5_and_500_cases(
     add_cases(495, 5)
     with django_assert_num_queries(len(few.captured_queries)):
         assert http.get(url(sig, page)).status_code == 200
+
+
+def test_the_course_page_names_required_actors_missing_from_the_group(sig, login):
+    LocalPolicy.objects.filter(municipality=sig.world.municipality).update(
+        required_actor_kinds=["polis", "skola"]
+    )
+    body = login(sig.world.coordinator).get(url(sig, "forlopp/")).content.decode()
+    assert "ska gruppen också ha: Skola." in body
+
+
+def test_every_step_from_referral_to_after_care_is_in_the_audit_log(world):
+    w = world
+    case = cases.case_create(
+        actor=w.police,
+        owner=w.owner_org,
+        reason="Misstänkt rån.",
+        first_name="Hela",
+        last_name="Vägensson",
+        date_of_birth=date(2010, 6, 1),
+        summary="Pojke 16 år, misstänkt rån.",
+    )
+    cases.referral_receive(actor=w.coordinator, case=case)
+    mother = cases.guardian_add(actor=w.coordinator, case=case, first_name="M", last_name="V")
+    cases.case_transition(actor=w.coordinator, case=case, to_state=S.PREPARATION, reason="1")
+    cases.recommendation_record(
+        actor=w.manager, case=case, meeting_on=TODAY(), recommendation=Recommendation.PROPOSE
+    )
+    cases.case_transition(actor=w.coordinator, case=case, to_state=S.SCREENING, reason="2")
+    RiskAssessment.objects.create(
+        case=case,
+        owner=w.owner_org,
+        category=cat("socialtjanst")[0],
+        created_by=w.coordinator,
+        judgment="Risk.",
+    )
+    cases.case_transition(actor=w.coordinator, case=case, to_state=S.INFORMATION, reason="3")
+    inform(case, w.coordinator)
+    consents.consent_record(
+        actor=w.coordinator,
+        case=case,
+        categories=cat("identitet"),
+        recipients=[w.recipient_org],
+        givers=[consents.Giver(GiverRole.YOUTH), consents.Giver(GiverRole.GUARDIAN, mother)],
+        form=ConsentForm.ORAL,
+        oral_note="Muntligt.",
+        given_on=TODAY(),
+    )
+    cases.decision_record(
+        actor=w.coordinator,
+        case=case,
+        legal_basis="bistand",
+        decided_on=TODAY(),
+        reference="SN 1",
+        decision_maker=w.case_officer,
+    )
+    cases.case_transition(actor=w.coordinator, case=case, to_state=S.ACTIVE, reason="4")
+    cases.profile_save(actor=w.coordinator, case=case, area="Norra")
+    cases.outcome_count_save(
+        actor=w.police, case=case, period="fore", measure="polisanmalningar", count=3
+    )
+    cases.case_close(
+        actor=w.coordinator, case=case, closed_on=TODAY(), reason="mal_uppfyllda", summary="Bra."
+    )
+    for follow_up in FollowUp.objects.filter(case=case):
+        cases.followup_record(
+            actor=w.coordinator, case=case, followup=follow_up, done_on=TODAY(), situation="Bra."
+        )
+    assert Case.objects.get(pk=case.pk).state == S.FOLLOWED_UP
+    logged = AuditRecord.objects.filter(case_code=case.code)
+    types = set(logged.values_list("object_type", flat=True))
+    assert {
+        "cases.case",
+        "cases.referral",
+        "cases.guardian",
+        "cases.preparationrecommendation",
+        "cases.sigdecision",
+        "cases.caseprofile",
+        "cases.outcomecount",
+        "cases.closure",
+        "cases.followup",
+        "consent.consent",
+    } <= types
+    moves = [r.detail["state_to"] for r in logged.order_by("pk") if "state_to" in (r.detail or {})]
+    assert moves == [
+        S.PREPARATION,
+        S.SCREENING,
+        S.INFORMATION,
+        S.DECIDED,
+        S.ACTIVE,
+        S.CLOSED,
+        S.FOLLOWED_UP,
+    ]
+    assert logged.filter(detail__information_points=[1, 2, 3, 4, 5, 6]).exists()

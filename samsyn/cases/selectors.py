@@ -40,6 +40,7 @@ from samsyn.consent import policy
 from samsyn.consent.models import Consent
 from samsyn.lib.lookup import get_by_code_or_404
 from samsyn.organisations.models import Person, Role, RoleAssignment
+from samsyn.organisations.selectors import missing_actor_kinds, policy_for
 
 
 def age_band(age: int) -> str:
@@ -219,6 +220,7 @@ class LifecyclePage:
     hidden: list[tuple[str, str, int]]
     has_live_consent: bool
     recommendations: list[PreparationRecommendation]
+    missing_kinds: list[str]  # actor kinds local policy requires but nobody represents
 
 
 def _decide_all(
@@ -330,6 +332,10 @@ def lifecycle_page(*, viewer: Person, case: Case) -> LifecyclePage:
         hidden=[(owner, category, n) for (owner, category), n in sorted(hidden.items())],
         has_live_consent=any(c.is_live(access.today) for c in access.consents),
         recommendations=list(case.recommendations.select_related("recorded_by")),
+        missing_kinds=missing_actor_kinds(
+            policy=policy_for(municipality=case.municipality, district=case.district),
+            organisations=[m.person.organisation for m in members if m.person.organisation],
+        ),
     )
 
 
