@@ -41,24 +41,12 @@ from samsyn.consent import services as consents
 from samsyn.consent.models import AgeRule, Consent, ConsentForm, DataCategory, GiverRole
 from samsyn.organisations.models import District, Organisation, OrganisationKind, Role
 from tests.conftest import make_person
+from tests.test_case_views import IDENTIFYING
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/arenden/"
 AGENDA = "/arenden/beredning/"
-
-# Everything that identifies the youth of `sig` or its guardians.
-IDENTIFYING = [
-    "Alex",
-    "Exempelsson",
-    "20100521",
-    "0016",
-    "Storgatan",
-    "070-1234567",
-    "Norraskolan",
-    "Maria",
-    "Mats",
-]
 
 
 def today() -> date:
