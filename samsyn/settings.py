@@ -46,6 +46,11 @@ INSTALLED_APPS = [
     "samsyn.consent",
     "samsyn.cases",
     "samsyn.assessments",
+    "samsyn.plans",
+    "samsyn.meetings",
+    "samsyn.reminders",
+    "django_tasks",
+    "django_tasks_db",
     "samsyn.accounts",
     "samsyn.core",
 ]
@@ -250,6 +255,10 @@ LOGGING = {
 # Audit: records older than this are sealed into hash blocks (see docs/decisions.md).
 AUDIT_SEAL_GRACE_SECONDS = env_int("SAMSYN_AUDIT_SEAL_GRACE_SECONDS", 300, minimum=0)
 AUDIT_SEAL_BLOCK_SIZE = env_int("SAMSYN_AUDIT_SEAL_BLOCK_SIZE", 1000, minimum=1)
+
+# Background work (reminders): django-tasks with the database backend; `manage.py db_worker`
+# runs the queue. No extra server is needed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "samsyn@localhost")

@@ -344,6 +344,25 @@ class LocalPolicy(TimestampedModel):
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
     premeeting = models.BooleanField(_("förmöte före varje nätverksmöte"), default=False)
+    meeting_weekday = models.PositiveSmallIntegerField(
+        _("fast veckodag för nätverksmöten"),
+        choices=[
+            (0, _("måndag")),
+            (1, _("tisdag")),
+            (2, _("onsdag")),
+            (3, _("torsdag")),
+            (4, _("fredag")),
+        ],
+        null=True,
+        blank=True,
+        help_text=_("Lämna tomt om mötena inte har en fast veckodag."),
+    )
+    meeting_time = models.TimeField(_("fast tid för nätverksmöten"), null=True, blank=True)
+    meeting_length_minutes = models.PositiveSmallIntegerField(
+        _("mötets längd (minuter)"),
+        default=60,
+        validators=[MinValueValidator(15), MaxValueValidator(240)],
+    )
     motivation_phase = models.BooleanField(
         _("motivationsfas före inskrivning"),
         default=False,
