@@ -779,3 +779,29 @@ def test_opening_a_persons_details_is_logged_as_a_read(world, login):
     assert record.actor_code == world.admin.code
     assert record.subject_code == world.police.code
     assert record.basis == "role:administrator"
+
+
+def test_meeting_slot_motivation_phase_and_follow_up_months_are_policy(world, admin_client):
+    policy = LocalPolicy.objects.get(municipality=world.municipality, district__isnull=True)
+    url = f"/administration/riktlinjer/{policy.code}/"
+    response = admin_client.post(
+        url,
+        policy_post(
+            policy,
+            [],
+            meeting_weekday="2",
+            meeting_time="13:30",
+            meeting_length_minutes="90",
+            motivation_phase="on",
+            followup_months="12, 6, 24",
+        ),
+    )
+    assert response.status_code == 302
+    policy.refresh_from_db()
+    assert (policy.meeting_weekday, policy.meeting_time.strftime("%H:%M")) == (2, "13:30")
+    assert policy.meeting_length_minutes == 90 and policy.motivation_phase
+    assert policy.followup_months == [6, 12, 24]
+    response = admin_client.post(url, policy_post(policy, [], followup_months="sex"))
+    assert "Ange hela månader åtskilda med komma" in response.content.decode()
+    policy.refresh_from_db()
+    assert policy.followup_months == [6, 12, 24]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samsyn.organisations import services
 from samsyn.organisations.models import (
+    WEEKDAYS,
     District,
     Instrument,
     LocalPolicy,
@@ -331,6 +332,30 @@ class PolicyForm(forms.Form):
     target_age_max = _model_integer(LocalPolicy, "target_age_max")
     meeting_cadence_weeks = _model_integer(LocalPolicy, "meeting_cadence_weeks")
     premeeting = forms.BooleanField(label=_("Förmöte före varje nätverksmöte"), required=False)
+    meeting_weekday = forms.TypedChoiceField(
+        label=_("Fast veckodag för nätverksmöten"),
+        choices=[("", _("Ingen fast veckodag")), *WEEKDAYS],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    meeting_time = forms.TimeField(
+        label=_("Fast tid för nätverksmöten"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Förslaget på nästa möte läggs på den här tiden."),
+    )
+    meeting_length_minutes = _model_integer(LocalPolicy, "meeting_length_minutes")
+    motivation_phase = forms.BooleanField(
+        label=_("Motivationsfas före inskrivning"),
+        required=False,
+        help_text=_("Till exempel för unga vuxna som lämnar anstalt."),
+    )
+    followup_months = forms.CharField(
+        label=_("Uppföljning efter avslut (månader)"),
+        required=False,
+        help_text=_("Hela månader, åtskilda med komma, till exempel 6, 12."),
+    )
     consent_validity_months = _model_integer(LocalPolicy, "consent_validity_months")
     consent_guardians_only_below_age = _model_integer(
         LocalPolicy,
@@ -362,13 +387,25 @@ class PolicyForm(forms.Form):
     def __init__(self, *args: Any, policy: LocalPolicy, **kwargs: Any) -> None:
         initial = initial_from(policy, self.FIELDS)
         initial["instruments"] = list(policy.instruments.all())
+        initial["followup_months"] = ", ".join(str(m) for m in policy.followup_months)
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
+        self.fields["meeting_length_minutes"].required = False
 
     def clean_required_actor_kinds(self) -> list[str]:
         chosen = set(self.cleaned_data["required_actor_kinds"])
         # Stored in a fixed order, so that the same choice is never logged as a change.
         return [kind for kind in OrganisationKind.values if kind in chosen]
+
+    def clean_meeting_length_minutes(self) -> int:
+        return self.cleaned_data.get("meeting_length_minutes") or 60
+
+    def clean_followup_months(self) -> list[int]:
+        text = self.cleaned_data.get("followup_months") or ""
+        parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+        if not all(p.isdigit() for p in parts):
+            raise forms.ValidationError(_("Ange hela månader åtskilda med komma, t.ex. 6, 12."))
+        return sorted({int(p) for p in parts})
 
     def policy_data(self) -> dict[str, Any]:
         return {f: self.cleaned_data[f] for f in self.FIELDS}

@@ -311,6 +311,15 @@ class InstrumentDomain(models.Model):
         return self.name
 
 
+WEEKDAYS = [
+    (0, _("måndag")),
+    (1, _("tisdag")),
+    (2, _("onsdag")),
+    (3, _("torsdag")),
+    (4, _("fredag")),
+]
+
+
 def default_followup_months() -> list[int]:
     return [6, 12]
 
@@ -346,13 +355,7 @@ class LocalPolicy(TimestampedModel):
     premeeting = models.BooleanField(_("förmöte före varje nätverksmöte"), default=False)
     meeting_weekday = models.PositiveSmallIntegerField(
         _("fast veckodag för nätverksmöten"),
-        choices=[
-            (0, _("måndag")),
-            (1, _("tisdag")),
-            (2, _("onsdag")),
-            (3, _("torsdag")),
-            (4, _("fredag")),
-        ],
+        choices=WEEKDAYS,
         null=True,
         blank=True,
         help_text=_("Lämna tomt om mötena inte har en fast veckodag."),

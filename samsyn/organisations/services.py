@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import time
 from typing import Any
 
 from django.contrib.auth import password_validation
@@ -32,6 +33,11 @@ POLICY_FIELDS = [
     "target_age_max",
     "meeting_cadence_weeks",
     "premeeting",
+    "meeting_weekday",
+    "meeting_time",
+    "meeting_length_minutes",
+    "motivation_phase",
+    "followup_months",
     "consent_validity_months",
     "consent_guardians_only_below_age",
     "consent_youth_alone_from_age",
@@ -296,6 +302,11 @@ def person_set_password(*, actor: Person, person: Person, password: str) -> None
 
 
 @transaction.atomic
+def _loggable(value: Any) -> Any:
+    """A policy value as the audit log's JSON can hold it (times as "HH:MM")."""
+    return value.strftime("%H:%M") if isinstance(value, time) else value
+
+
 def policy_update(
     *,
     actor: Person,
@@ -310,7 +321,9 @@ def policy_update(
     changed = _apply(policy, POLICY_FIELDS, data)
     policy.full_clean()
     policy.save()
-    detail: dict[str, Any] = {f: [before[f], getattr(policy, f)] for f in changed}
+    detail: dict[str, Any] = {
+        f: [_loggable(before[f]), _loggable(getattr(policy, f))] for f in changed
+    }
     if instruments is not None:
         old = sorted(i.short_name for i in policy.instruments.all())
         policy.instruments.set(list(instruments))
