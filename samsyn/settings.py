@@ -260,5 +260,8 @@ AUDIT_SEAL_BLOCK_SIZE = env_int("SAMSYN_AUDIT_SEAL_BLOCK_SIZE", 1000, minimum=1)
 # runs the queue. No extra server is needed.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The address people reach samsyn at, for links in e-mail ("https://samsyn.kommun.se").
+SAMSYN_BASE_URL = (env_str("SAMSYN_BASE_URL") or "").rstrip("/")
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "samsyn@localhost")

@@ -10,8 +10,11 @@ urlpatterns = [
     path("administration/", include("samsyn.organisations.urls")),
     path("granskningslogg/", include("samsyn.audit.urls")),
     path("arenden/", include("samsyn.cases.urls")),
+    path("paminnelser/", include("samsyn.reminders.urls")),
     path("arenden/<uuid:code>/", include("samsyn.consent.urls")),
     path("arenden/<uuid:code>/bedomning/", include("samsyn.assessments.urls")),
+    path("arenden/<uuid:code>/plan/", include("samsyn.plans.urls")),
+    path("arenden/<uuid:code>/moten/", include("samsyn.meetings.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
 ]

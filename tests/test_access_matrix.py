@@ -157,6 +157,61 @@ MATRIX: dict[str, tuple[str | None, dict[str, int | str], bool]] = {
         {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
         False,
     ),
+    "plans:plan": ("case", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "plans:plan_save": ("case", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
+    "plans:subgoal_create": (
+        "case",
+        {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    "plans:subgoal_edit": ("case", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
+    "plans:subgoal_remove": (
+        "case",
+        {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    "plans:goal_review": ("case", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
+    "plans:activity_create": (
+        "case",
+        {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    "plans:activity_done": (
+        "case",
+        {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    "plans:agree": ("case", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
+    "plans:interventions": (
+        "case",
+        {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
+    # The matrix case has no plan yet: nothing to print (tests/test_plans.py prints one).
+    "plans:youth_pdf": ("case", {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "plans:plan_pdf": ("case", {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "meetings:list": ("case", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "meetings:plan": ("case", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "meetings:detail": (
+        "meeting",
+        {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
+    "meetings:ics": ("meeting", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "meetings:invite": ("meeting", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
+    "meetings:prepare": (
+        "meeting",
+        {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    "meetings:record": ("meeting", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
+    "meetings:decide": ("meeting", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
+    "meetings:follow_up": (
+        "meeting",
+        {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    "meetings:cancel": ("meeting", {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
     "cases:list": (None, {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 200, ADMIN: 200}, False),
     "cases:create": (None, {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
     # The beredningsgrupp's agenda: managers and coordinators of the area only.
@@ -205,6 +260,15 @@ MATRIX: dict[str, tuple[str | None, dict[str, int | str], bool]] = {
         {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
         False,
     ),
+    # The court summary: for those who run the case (the coordinator is STAFF here).
+    "cases:statement": ("case", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "cases:statement_pdf": (
+        "case",
+        {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
+    # Everyone signed in sees their own reminders (none for those outside every case).
+    "reminders:dashboard": (None, {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 200, ADMIN: 200}, False),
     "consent:list": ("case", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
     "consent:create": ("case", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
     # Without a chosen scope the blank form sends the coordinator back to choose one.
@@ -319,6 +383,26 @@ def _instrument() -> Any:
     return Instrument.objects.get(short_name="ESTER")
 
 
+def _meeting() -> dict[str, Any]:
+    """A meeting in the matrix case (set up directly: the case is not decided yet)."""
+    from django.utils import timezone
+
+    from samsyn.cases.models import Case
+    from samsyn.consent.models import DataCategory
+    from samsyn.meetings.models import Meeting
+
+    case = Case.objects.get(youth__last_name="Matrisson")
+    meeting = Meeting.objects.create(
+        case=case,
+        owner=case.owner,
+        category=DataCategory.objects.get(slug="plan"),
+        created_by=case.coordinator,
+        starts_at=timezone.now(),
+        ends_at=timezone.now(),
+    )
+    return {"code": case.code, "meeting_code": meeting.code}
+
+
 def _objects(world) -> dict[str, Any]:
     from samsyn.organisations.models import LocalPolicy
 
@@ -334,6 +418,7 @@ def _objects(world) -> dict[str, Any]:
         "organisation": world.recipient_org,
         "person": world.police,
         "instrument": _instrument(),
+        "meeting": _meeting(),
     }
 
 
@@ -407,6 +492,8 @@ CASE_ROUTES = [
     name for name, (key, _, _) in MATRIX.items() if name.startswith(("cases:", "consent:")) and key
 ]
 CASE_ROUTES += [name for name, (key, _, _) in MATRIX.items() if name.startswith("assessments:")]
+CASE_ROUTES += [name for name, (key, _, _) in MATRIX.items() if name.startswith("plans:")]
+CASE_ROUTES += [name for name, (key, _, _) in MATRIX.items() if name.startswith("meetings:")]
 CASE_GET_ONLY = {
     "cases:lifecycle",
     "cases:profile",
@@ -418,6 +505,9 @@ CASE_GET_ONLY = {
     "consent:disclosures",
     "consent:disclosures_csv",
 }
+CASE_GET_ONLY |= {"cases:statement", "cases:statement_pdf"}
+CASE_GET_ONLY |= {"plans:plan", "plans:youth_pdf", "plans:plan_pdf"}
+CASE_GET_ONLY |= {"meetings:list", "meetings:detail", "meetings:ics"}
 
 
 def _case_state() -> tuple[Any, ...]:

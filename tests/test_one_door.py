@@ -26,6 +26,15 @@ PERSONAL_DATA_MODELS |= {
     "FollowUp",
 }
 PRESENTING += ["instrument_views.py"]
+PERSONAL_DATA_MODELS |= {
+    "ActionPlan",
+    "PlanVersion",
+    "SubGoal",
+    "Activity",
+    "GoalReview",
+    "Intervention",
+}
+PERSONAL_DATA_MODELS |= {"Meeting", "Attendance"}
 
 
 def _imported_names(path: Path) -> set[str]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samsyn.cases import views, worklist_views
+from samsyn.cases import statement_views, views, worklist_views
 
 app_name = "cases"
 
@@ -27,6 +27,8 @@ urlpatterns = [
         views.followup,
         name="followup",
     ),
+    path("<uuid:code>/yttrande/", statement_views.statement, name="statement"),
+    path("<uuid:code>/yttrande.pdf", statement_views.statement_pdf, name="statement_pdf"),
     path("<uuid:code>/bakgrund/", views.profile, name="profile"),
     path("<uuid:code>/bakgrund/spara/", views.profile_save, name="profile_save"),
     path("<uuid:code>/bakgrund/antal/", views.outcome_save, name="outcome_save"),

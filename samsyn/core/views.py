@@ -9,6 +9,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_static.models import StaticToken
 
@@ -17,6 +18,7 @@ from samsyn.cases.worklist import agenda_allowed, overdue_count
 from samsyn.lib.http import AuthedHttpRequest
 from samsyn.organisations import selectors
 from samsyn.organisations.models import Person, Role
+from samsyn.reminders.selectors import reminder_count
 
 logger = logging.getLogger("samsyn.health")
 
@@ -49,6 +51,7 @@ def start(request: AuthedHttpRequest) -> HttpResponse:
         "expiry_days": EXPIRY_REMINDER_DAYS,
         "overdue_cases": overdue_count(viewer=person) if person.organisation_id else 0,
         "agenda_allowed": agenda_allowed(person),
+        "reminder_count": reminder_count(viewer=person, today=timezone.localdate()),
         "todo": selectors.admin_todo(viewer=person)
         if person.has_role(Role.ADMINISTRATOR)
         else None,
