@@ -19,6 +19,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from samsyn.cases.models import Case
@@ -223,7 +224,11 @@ def meeting_invite(request: AuthedHttpRequest, code: UUID, meeting_code: UUID) -
     else:
         messages.success(
             request,
-            _("Kallelsen är skickad till %(n)s personer, med kalenderfil.")
+            ngettext(
+                "Kallelsen är skickad till %(n)s person, med kalenderfil.",
+                "Kallelsen är skickad till %(n)s personer, med kalenderfil.",
+                len(sent.sent_to),
+            )
             % {"n": len(sent.sent_to)},
         )
         if sent.without_email:
