@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import timedelta
 from itertools import pairwise
 
 import pytest
@@ -34,9 +35,21 @@ from samsyn.cases.models import (
 )
 from samsyn.consent.models import Consent
 from samsyn.lib import personnummer as pnr
+from samsyn.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus
 from samsyn.organisations.demo import seed_demo
 from samsyn.organisations.models import Instrument
 from samsyn.organisations.selectors import policy_for
+from samsyn.plans.models import (
+    ActionPlan,
+    Activity,
+    GoalReview,
+    GoalStatus,
+    Intervention,
+    PlanVersion,
+    SubGoal,
+)
+from samsyn.reminders.models import ReminderKind
+from samsyn.reminders.services import due_reminders
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +83,23 @@ def test_every_state_has_a_demo_case_and_there_are_about_thirty_youths(demo):
 
 
 def test_seeding_twice_adds_nothing(demo):
-    counted = [Case, Youth, JournalNote, Consent, CaseTransition, Measurement, AuditRecord]
+    counted = [
+        Case,
+        Youth,
+        JournalNote,
+        Consent,
+        CaseTransition,
+        Measurement,
+        AuditRecord,
+        ActionPlan,
+        PlanVersion,
+        SubGoal,
+        Activity,
+        GoalReview,
+        Intervention,
+        Meeting,
+        Attendance,
+    ]
     before = {model.__name__: model.objects.count() for model in counted}
     again = seed_cases()
     assert again.created == 0 and again.existing == len(YOUTHS)
@@ -227,3 +256,100 @@ def test_the_first_demo_cases_keep_their_roles(demo):
     assert Consent.objects.filter(case=adam, revoked_at__isnull=False).count() == 1
     assert not Consent.objects.filter(case=liam).exists()
     assert Referral.objects.get(case=demo_case(4)).age_exception_reason
+
+
+def test_active_and_closed_cases_have_a_plan_and_held_network_meetings(demo):
+    had_sig = demo.filter(
+        state__in=[CaseState.ACTIVE, CaseState.CLOSED, CaseState.FOLLOWED_UP],
+        started_on__isnull=False,
+    )
+    assert had_sig.filter(state=CaseState.ACTIVE).count() >= 4
+    for case in had_sig:
+        plan = ActionPlan.objects.get(case=case)
+        assert plan.long_term_goal and plan.version >= 1, case.youth
+        subgoals = SubGoal.objects.filter(case=case, is_active=True)
+        assert 3 <= subgoals.count() <= 5, case.youth
+        assert len(set(subgoals.values_list("domain", flat=True))) == subgoals.count()
+        assert all(s.youth_words for s in subgoals), case.youth
+        held = Meeting.objects.filter(
+            case=case, kind=MeetingKind.NETWORK, status=MeetingStatus.HELD
+        )
+        assert held.exists(), case.youth
+        first = held.order_by("held_on").first()
+        assert first.held_on == case.started_on
+        for meeting in held:
+            assert meeting.minutes and meeting.held_on <= timezone.localdate()
+            present = Attendance.objects.filter(meeting=meeting, attended=True)
+            assert present.filter(person__isnull=False).count() >= 2, case.youth
+            assert present.filter(is_youth=True).exists() or "kunde inte" in (
+                meeting.minutes.lower()
+            )
+            reviewed = set(
+                GoalReview.objects.filter(meeting=meeting).values_list("subgoal_id", flat=True)
+            )
+            created_by_then = set(
+                subgoals.filter(created_at__lte=meeting.ends_at).values_list("pk", flat=True)
+            )
+            assert created_by_then <= reviewed, (case.youth, meeting.held_on)
+        assert Activity.objects.filter(case=case).exists()
+        assert Intervention.objects.filter(case=case).exists()
+        if case.state == CaseState.ACTIVE:
+            assert held.count() >= 2 or case.started_on >= timezone.localdate() - timedelta(days=60)
+    # What everyday work looks like: done and overdue activities, decisions of a meeting,
+    # statuses that move, a second version of some plans, a förmöte, guardians who came.
+    activities = Activity.objects.filter(case__in=had_sig)
+    assert activities.filter(done_on__isnull=False).count() > activities.count() // 2
+    assert activities.filter(meeting__isnull=False).exists()
+    assert activities.filter(youth_does=True).exists()
+    reviews = GoalReview.objects.filter(case__in=had_sig)
+    assert {GoalStatus.IN_PROGRESS, GoalStatus.PARTLY, GoalStatus.ACHIEVED} <= set(
+        reviews.values_list("status", flat=True)
+    )
+    assert PlanVersion.objects.filter(plan__case__in=had_sig, number=2).count() >= 2
+    for version in PlanVersion.objects.filter(plan__case__in=had_sig, number=2):
+        assert version.changes and version.agreed_on > version.plan.versions.get(number=1).agreed_on
+    assert Meeting.objects.filter(
+        case__in=had_sig, kind=MeetingKind.PREMEETING, status=MeetingStatus.HELD
+    ).exists()
+    assert Attendance.objects.filter(
+        meeting__case__in=had_sig, guardian__isnull=False, attended=True
+    ).exists()
+    owners = set(
+        Intervention.objects.filter(case__in=had_sig).values_list("owner__kind", flat=True)
+    )
+    assert {"socialtjanst", "skola", "faltassistenter"} <= owners
+    assert "polis" not in owners
+
+
+def test_the_police_representative_varies_in_one_case(demo):
+    varied = [
+        case
+        for case in demo.filter(state=CaseState.ACTIVE)
+        if Attendance.objects.filter(meeting__case=case, attended=True, organisation__kind="polis")
+        .values("person")
+        .distinct()
+        .count()
+        >= 2
+    ]
+    assert len(varied) == 1
+
+
+def test_upcoming_meetings_some_invited_and_the_reminders_they_give(demo):
+    today = timezone.localdate()
+    upcoming = Meeting.objects.filter(
+        case__in=demo,
+        starts_at__date__gte=today,
+        status__in=[MeetingStatus.PLANNED, MeetingStatus.INVITED],
+    )
+    invited = upcoming.filter(status=MeetingStatus.INVITED)
+    assert 1 <= invited.count() <= 2
+    for meeting in invited:
+        assert meeting.invitation_sent_at and meeting.invitation_sent_at.date() < today
+        assert meeting.youth_prepared_on
+    assert upcoming.filter(case__state=CaseState.ACTIVE).count() >= 3
+    dues = due_reminders(today=today)
+    kinds = Counter(d.kind for d in dues)
+    assert kinds[ReminderKind.MEETING_DUE] >= 1
+    assert any(d.due_on < today for d in dues if d.kind == ReminderKind.MEETING_DUE)
+    assert 1 <= kinds[ReminderKind.ACTIVITY_OVERDUE] <= 4
+    assert kinds[ReminderKind.PLAN_NOT_FOLLOWED] == 0  # every sub-goal is followed up

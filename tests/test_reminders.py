@@ -458,7 +458,12 @@ def test_the_task_runs_through_django_tasks(due_world):
     assert len(mail.outbox) == 3
 
 
-def test_the_task_queued_in_the_database_runs_in_db_worker(due_world):
+def test_the_task_queued_in_the_database_runs_in_db_worker(due_world, monkeypatch):
+    # The worker closes "old" connections between tasks; inside the test's transaction that
+    # would close the test's own connection on PostgreSQL (SQLite's in-memory one survives).
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     result = send_reminders.enqueue()
     assert result.status == "READY" and mail.outbox == []
     call_command("db_worker", batch=True, no_startup_delay=True, stdout=_Null(), stderr=_Null())

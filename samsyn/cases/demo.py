@@ -1,6 +1,7 @@
 """Demo cases: about thirty young people in Stockholm (Rinkeby-Kista and Skärholmen), in every
 state of the case lifecycle, with referrals, recommendations, assessments and ESTER scores,
-information, consents, decisions, groups, notes, baseline data, counts, closures and follow-ups.
+information, consents, decisions, groups, notes, baseline data, counts, closures and follow-ups,
+and for the cases with a SIG an action plan, interventions and network meetings.
 
 Adds to the organisations and people of `samsyn.organisations.demo` (run `seed_demo` first).
 The youths and how each case has gone are data, in `samsyn.cases.demo_data`.
@@ -18,6 +19,8 @@ running it again adds nothing.
 
 from __future__ import annotations
 
+import contextlib
+import io
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +43,7 @@ from samsyn.cases.demo_data import (
     COORDINATORS,
     DISTRICT,
     MUNICIPALITY_NUMBER,
+    PLANS,
     SKARHOLMEN,
     SOCIAL,
     SOCIAL_SK,
@@ -47,7 +51,9 @@ from samsyn.cases.demo_data import (
     DemoConsent,
     DemoEster,
     DemoFollowUp,
+    DemoIntervention,
     DemoNote,
+    DemoPlan,
     DemoRecommendation,
     DemoYouth,
     check_digit,
@@ -68,6 +74,9 @@ from samsyn.consent import services as consents
 from samsyn.consent.models import Consent, ConsentForm, DataCategory, GiverRole
 from samsyn.lib.dates import add_months
 from samsyn.lib.personnummer import age_on
+from samsyn.meetings import services as meetings
+from samsyn.meetings.cadence import is_working_day, next_working_day
+from samsyn.meetings.models import Attendance, Meeting, MeetingKind
 from samsyn.organisations.models import (
     District,
     Instrument,
@@ -77,6 +86,18 @@ from samsyn.organisations.models import (
     Person,
 )
 from samsyn.organisations.selectors import policy_for
+from samsyn.plans import services as plans
+from samsyn.plans.models import (
+    ActionPlan,
+    Activity,
+    GoalReview,
+    GoalStatus,
+    Intervention,
+    InterventionKind,
+    InterventionStatus,
+    PlanVersion,
+    SubGoal,
+)
 
 __all__ = [
     "DISTRICT",
@@ -114,6 +135,58 @@ FROM_MOTIVATION = "Motivationsfasen är klar; tas upp avidentifierat i beredning
 AGE_REASON = "Utanför målgruppens ålder, men behoven är desamma som för målgruppen."
 REVOCATION_HOW = "Ringde samordnaren och återkallade samtycket."
 
+# The network meetings: where, the usual agenda, how the youth is prepared for the first one,
+# and the minutes of a meeting that the data leaves without words of its own.
+LOCATIONS = {
+    DISTRICT: "Socialkontoret Rinkeby, mötesrum Järva",
+    SKARHOLMEN: "Socialkontoret Skärholmen, mötesrum 2",
+}
+AGENDA = (
+    "1. Hur har det gått sedan sist? (ungdomen börjar)\n"
+    "2. Uppföljning av delmålen\n"
+    "3. Vem gör vad till när\n"
+    "4. Nästa möte"
+)
+PREPARATION = {
+    "prep_about": "Vi ska tillsammans skriva en plan för vad du vill uppnå.",
+    "prep_outcome": "En plan med ditt långsiktiga mål, med dina egna ord, och några delmål.",
+    "prep_who": "Samordnaren, de som arbetar med dig från skolan, polisen och fältassistenterna, "
+    "och dina vårdnadshavare.",
+    "prep_topics": "Skolan, fritiden, kompisarna och hur det är hemma. Du bestämmer vad du vill "
+    "börja med.",
+    "prep_after": "Alla gör det de har lovat, och vi ses igen om några veckor och ser hur det går.",
+}
+USUAL_MINUTES = (
+    "Genomgång av delmålen och aktiviteterna sedan förra mötet. {name} berättade själv hur "
+    "veckorna har gått.",
+    "Aktiviteterna följdes upp en i taget. Inga nya händelser sedan förra mötet.",
+    "{name} och nätverket gick igenom vad som fungerar och vad som behöver ändras. Planen "
+    "gäller som den är.",
+    "Kort möte. {name} vill fortsätta som nu; alla aktiviteter är gjorda eller på väg.",
+)
+STATUS_OF = {
+    "e": GoalStatus.NOT_STARTED,
+    "p": GoalStatus.IN_PROGRESS,
+    "d": GoalStatus.PARTLY,
+    "u": GoalStatus.ACHIEVED,
+    "n": GoalStatus.NOT_ACHIEVED,
+}
+REVIEW_COMMENTS = {
+    GoalStatus.NOT_STARTED: ("Har inte kommit igång ännu.", "Väntar på att aktiviteten börjar."),
+    GoalStatus.IN_PROGRESS: (
+        "Arbetet pågår enligt planen.",
+        "Går framåt, men inte varje vecka.",
+        "Aktiviteterna är gjorda; fortsätter som nu.",
+    ),
+    GoalStatus.PARTLY: ("En bit på väg: delvis uppnått.", "Bättre än vid starten, inte ända fram."),
+    GoalStatus.ACHIEVED: ("Uppnått.", "Uppnått, och det håller i sig."),
+    GoalStatus.NOT_ACHIEVED: (
+        "Bakslag sedan förra mötet; nätverket prövar ett annat sätt.",
+        "Inte uppnått.",
+    ),
+}
+UNCHANGED = "Oförändrat sedan förra mötet."
+
 # ESTER's domains in the order they change when things get better (or worse): school absence,
 # leisure, school, friends, supervision, family conflicts, substances, attitudes... The rest
 # (early debut, the parents' problems, the neighbourhood, the family's economy) stay as they are.
@@ -127,6 +200,8 @@ class SeedResult:
     notes: int
     consents: int
     states: dict[str, int] = field(default_factory=dict)  # of every demo case, by state
+    meetings: int = 0  # network meetings held
+    plans: int = 0
 
     def summary(self) -> str:
         spread = ", ".join(
@@ -136,7 +211,8 @@ class SeedResult:
         )
         return (
             f"Demo cases in Stockholms stad: {self.created} created, {self.existing} already "
-            f"there ({self.notes} journal notes and {self.consents} consents added). "
+            f"there ({self.notes} journal notes, {self.consents} consents, {self.plans} action "
+            f"plans and {self.meetings} held network meetings added). "
             f"By state: {spread}."
         )
 
@@ -169,6 +245,7 @@ class _World:
     categories: dict[str, DataCategory]
     ester: Instrument | None
     ester_domains: list[InstrumentDomain]
+    kinds: dict[str, InterventionKind]
 
     @classmethod
     def load(cls) -> _World:
@@ -195,6 +272,7 @@ class _World:
             )
             if ester
             else [],
+            kinds={k.name: k for k in InterventionKind.objects.all()},
         )
 
 
@@ -232,6 +310,20 @@ class _CaseSeeder:
         self.recorded: dict[int, Consent] = {}
         self.notes = 0
         self.consents = 0
+        # The plan and the network meetings (none for most cases before a decision).
+        self.spec: DemoPlan | None = PLANS.get(demo.first_name)
+        self.held: list[date] = self.held_days()
+        self.next_day: date | None = None
+        if self.spec is not None and self.spec.meetings.next is not None:
+            self.next_day = next_working_day(today + timedelta(days=self.spec.meetings.next))
+        self.meeting_pks: dict[int, int] = {}  # by index into `held` (len(held): the next one)
+        self.premeeting_pk: int | None = None
+        self.subgoal_pks: dict[int, int] = {}
+        self.activity_pks: dict[tuple[int, int], int] = {}
+        self.intervention_pks: dict[int, int] = {}
+        self.meetings_held = 0
+        self.run_started = timezone.now()
+        self.touched = False  # a step wrote plan or meeting items whose stamps are to move
 
     # --- helpers --------------------------------------------------------------------------
 
@@ -298,7 +390,8 @@ class _CaseSeeder:
         if course.group is not None:
             steps.append((course.group, 17, self.assign_group))
         if course.active is not None:
-            steps.append((course.active, 18, self.mover(CaseState.ACTIVE)))
+            steps.append((course.active, 20, self.mover(CaseState.ACTIVE)))
+        steps.extend(self.plan_steps())
         for note in demo.notes:
             steps.append((note.days_ago, 30, self.noter(note)))
         if demo.counts is not None:
@@ -651,6 +744,373 @@ class _CaseSeeder:
             reason=self.demo.course.declined_reason,
         )
 
+    # --- the action plan, the interventions and the network meetings --------------------
+
+    def ago(self, day: date) -> int:
+        return (self.today - day).days
+
+    def held_days(self) -> list[date]:
+        """The days the network meetings were held: the data's, moved back to a working day
+        (the first is the day the SIG started, as it is)."""
+        if self.spec is None:
+            return []
+        days: list[date] = []
+        for days_ago in self.spec.meetings.held:
+            day = self.day(days_ago)
+            if days:
+                moved = day
+                while not is_working_day(moved):
+                    moved -= timedelta(days=1)
+                if moved > days[-1]:
+                    day = moved
+            days.append(day)
+        if days:
+            assert days[0] == self.day(self.demo.course.active or 0), self.demo.first_name
+        return days
+
+    def booked_on(self) -> date:
+        course = self.demo.course
+        booked = course.group if course.group is not None else course.decided
+        assert booked is not None, f"{self.demo.first_name}: meetings need a decided SIG"
+        return self.day(booked)
+
+    def premeeting_day(self, index: int) -> date:
+        day = self.held[index] - timedelta(days=2)
+        while not is_working_day(day):
+            day -= timedelta(days=1)
+        booked = self.booked_on() if index == 0 else self.held[index - 1]
+        return max(day, booked)
+
+    def plan_steps(self) -> list[tuple[int, int, Callable[[date], None]]]:
+        spec = self.spec
+        if spec is None:
+            return []
+        steps: list[tuple[int, int, Callable[[date], None]]] = [
+            (self.ago(self.booked_on()), 18, lambda day: self.book(0, day))
+        ]
+        for index, day in enumerate(self.held):
+            steps.append((self.ago(day), 19, self.holder(index)))
+            if spec.meetings.premeeting == index:
+                steps.append((self.ago(self.premeeting_day(index)), 19, self.hold_premeeting))
+        if spec.meetings.invited and self.next_day is not None:
+            steps.append((1, 19, self.prepare_next))
+        for g, goal in enumerate(spec.subgoals):
+            for a, activity in enumerate(goal.activities):
+                if activity.done is None:
+                    continue
+                done = self.held[activity.meeting] + timedelta(days=activity.done)
+                if done <= self.today:
+                    steps.append((self.ago(done), 22, self.doer(g, a)))
+        started = self.held[0] if self.held else None
+        closed = self.day(self.demo.course.closed) if self.demo.course.closed is not None else None
+        for i, intervention in enumerate(spec.interventions):
+            assert started is not None
+            start = started + timedelta(days=intervention.start)
+            # Recorded when it starts (on the SIG's first day if it began before); a planned
+            # one at the last meeting.
+            recorded = self.held[-1] if start > self.today else max(start, started)
+            end = closed
+            if intervention.end is not None:
+                end = started + timedelta(days=intervention.end)
+                end = min(end, closed) if closed is not None else end
+            steps.append((self.ago(recorded), 21, self.intervener(i, start)))
+            if end is not None and end <= self.today:
+                steps.append((self.ago(end), 23, self.ender(i, start, end)))
+        return steps
+
+    def professionals(self) -> list[Person]:
+        usernames = [self.coordinator.username, *self.demo.members]
+        return [self.person(u) for u in dict.fromkeys(usernames)]
+
+    def guardians_on(self, case: Case, day: date) -> list[Guardian]:
+        """The guardians (or the legal representative) come while the youth is a minor."""
+        if age_on(self.demo.born, day) >= 18:
+            return []
+        return list(Guardian.objects.filter(youth=case.youth).order_by("created_at", "pk"))
+
+    def at(self, index: int) -> int:
+        """An index into the held meetings (negative: from the last)."""
+        return index % len(self.held)
+
+    def meeting_on(self, index: int) -> date | None:
+        if index < len(self.held):
+            return self.held[index]
+        return self.next_day
+
+    def book(self, index: int, day: date) -> None:
+        """Plan network meeting `index` (the next one after the held ones: `len(held)`), and
+        the förmöte before it; send the invitation to the next one when the data says so."""
+        assert self.spec is not None
+        when = self.meeting_on(index)
+        if when is None:
+            return
+        case = self.case()
+        meeting = meetings.meeting_plan(
+            actor=self.coordinator,
+            case=case,
+            kind=MeetingKind.NETWORK,
+            starts_at=_aware(when),
+            location=LOCATIONS[self.demo.district],
+            agenda=AGENDA,
+            invite=self.professionals(),
+            invite_guardians=self.guardians_on(case, when),
+        ).meeting
+        self.meeting_pks[index] = meeting.pk
+        if self.spec.meetings.premeeting == index and index < len(self.held):
+            premeeting = meetings.meeting_plan(
+                actor=self.coordinator,
+                case=case,
+                kind=MeetingKind.PREMEETING,
+                starts_at=_aware(self.premeeting_day(index), 240),
+                location=LOCATIONS[self.demo.district],
+                agenda="Hur nätverksmötet läggs upp, och vad som kan sägas när ungdomen är med.",
+                premeeting_of=meeting,
+                invite=self.professionals(),
+            ).meeting
+            self.premeeting_pk = premeeting.pk
+        if index == len(self.held) and self.spec.meetings.invited:
+            # The console e-mail backend of the demo prints the messages: keep them quiet.
+            with contextlib.redirect_stdout(io.StringIO()):
+                meetings.meeting_invite(actor=self.coordinator, case=case, meeting=meeting)
+        self.touched = True
+
+    def prepare_next(self, day: date) -> None:
+        meeting = Meeting.objects.get(pk=self.meeting_pks[len(self.held)])
+        meetings.meeting_prepare(
+            actor=self.coordinator,
+            case=self.case(),
+            meeting=meeting,
+            prep_about="Uppföljning av planen: hur det har gått sedan förra mötet.",
+            prep_outcome="Att vi ser vad som har blivit bättre och bestämmer vad som görs nu.",
+            prep_who="Samma som förra gången.",
+            prep_topics="Du börjar med att berätta hur veckorna har varit.",
+            prep_after="Nästa möte bokas innan vi går.",
+            youth_prepared_on=day,
+        )
+
+    def hold_premeeting(self, day: date) -> None:
+        assert self.spec is not None and self.premeeting_pk is not None
+        meetings.meeting_record(
+            actor=self.coordinator,
+            case=self.case(),
+            meeting=Meeting.objects.get(pk=self.premeeting_pk),
+            held_on=day,
+            minutes=self.spec.meetings.premeeting_minutes,
+            attended=dict.fromkeys(self.professionals(), True),
+        )
+        self.touched = True
+
+    def holder(self, index: int) -> Callable[[date], None]:
+        def hold(day: date) -> None:
+            self.hold(index, day)
+
+        return hold
+
+    def hold(self, index: int, day: date) -> None:
+        """A held network meeting: who came, the minutes, the plan written (the first time) or
+        changed, what was decided, each sub-goal followed up, the plan agreed, the next
+        meeting booked."""
+        spec = self.spec
+        assert spec is not None
+        case = self.case()
+        meeting = Meeting.objects.get(pk=self.meeting_pks[index])
+        if index == 0:
+            meetings.meeting_prepare(
+                actor=self.coordinator,
+                case=case,
+                meeting=meeting,
+                youth_prepared_on=max(day - timedelta(days=2), self.booked_on()),
+                **PREPARATION,
+            )
+        attended, absent = self.attendance(case, meeting, index)
+        meetings.meeting_record(
+            actor=self.coordinator,
+            case=case,
+            meeting=meeting,
+            held_on=day,
+            minutes=self.minutes(index, absent),
+            attended=attended,
+        )
+        self.meetings_held += 1
+        if index == 0:
+            plans.plan_save(actor=self.coordinator, case=case, long_term_goal=spec.goal)
+        for g, goal in enumerate(spec.subgoals):
+            if goal.added == index:
+                self.subgoal_pks[g] = plans.subgoal_save(
+                    actor=self.coordinator,
+                    case=case,
+                    domain=goal.domain,
+                    goal=goal.goal,
+                    youth_words=goal.youth_words,
+                ).pk
+        for g, goal in enumerate(spec.subgoals):
+            for a, activity in enumerate(goal.activities):
+                if self.at(activity.meeting) == index:
+                    self.activity_pks[(g, a)] = self.agree_activity(case, meeting, g, a, day)
+        reviews = []
+        for g, goal in enumerate(spec.subgoals):
+            if g in self.subgoal_pks:
+                status, comment = self.review(goal.statuses, index - goal.added, goal.added)
+                reviews.append((SubGoal.objects.get(pk=self.subgoal_pks[g]), status, comment))
+        meetings.meeting_follow_up(
+            actor=self.coordinator, case=case, meeting=meeting, reviews=reviews
+        )
+        if index == 0 or index in spec.revised:
+            plans.plan_agree(actor=self.coordinator, case=case, agreed_on=day)
+        self.book(index + 1, day)
+        self.touched = True
+
+    def attendance(
+        self, case: Case, meeting: Meeting, index: int
+    ) -> tuple[dict[meetings.Invitee, bool], list[str]]:
+        """Who came: everyone invited but those the data says did not, and the stand-ins who
+        came in someone's place. Also the names of those who did not come, for the minutes."""
+        assert self.spec is not None
+        away = {who for n, who in self.spec.meetings.absent if n == index}
+        stand_ins = [(a, b) for n, a, b in self.spec.meetings.stand_ins if n == index]
+        away |= {a for a, _b in stand_ins}
+        attended: dict[meetings.Invitee, bool] = {}
+        absent: list[str] = []
+        for person in self.professionals():
+            attended[person] = person.username not in away
+            if person.username in away:
+                replaced = next((b for a, b in stand_ins if a == person.username), "")
+                if replaced:
+                    absent.append(f"{person} ({self.person(replaced)} kom i stället)")
+                else:
+                    absent.append(str(person))
+        for _a, username in stand_ins:
+            if username:
+                stand_in = self.person(username)
+                cases.member_add(actor=self.coordinator, case=case, person=stand_in)
+                attended[stand_in] = True
+        for row in Attendance.objects.filter(meeting=meeting, guardian__isnull=False):
+            guardian = row.guardian
+            assert guardian is not None
+            came = guardian.first_name not in away
+            attended[row] = came
+            if not came:
+                absent.append(f"{guardian.first_name} {guardian.last_name}")
+        attended["youth"] = "youth" not in away
+        if "youth" in away:
+            absent.append(self.demo.first_name)
+        return attended, absent
+
+    def minutes(self, index: int, absent: list[str]) -> str:
+        assert self.spec is not None
+        written = self.spec.meetings.minutes
+        text = written[index] if index < len(written) and written[index] else ""
+        lines = [
+            text or USUAL_MINUTES[index % len(USUAL_MINUTES)].format(name=self.demo.first_name)
+        ]
+        if absent:
+            lines.append("Kunde inte komma: " + ", ".join(absent) + ".")
+        following = self.meeting_on(index + 1)
+        if following is not None:
+            lines.append(f"Nästa nätverksmöte: {following:%Y-%m-%d}.")
+        elif self.demo.course.closed is None:
+            lines.append("Nästa nätverksmöte bokas när skolans schema är klart.")
+        return "\n\n".join(lines)
+
+    def review(self, statuses: str, since: int, added: int) -> tuple[str, str]:
+        """The sub-goal's status at the `since`th meeting since it was added, and a comment."""
+
+        def letter(n: int) -> str:
+            count = len(self.held) - added
+            return statuses[n] if count <= len(statuses) else statuses[n * len(statuses) // count]
+
+        status = STATUS_OF[letter(since)]
+        if since and STATUS_OF[letter(since - 1)] == status:
+            return status, "Håller i sig." if status == GoalStatus.ACHIEVED else UNCHANGED
+        comments = REVIEW_COMMENTS[status]
+        return status, comments[(since + self.number) % len(comments)]
+
+    def agree_activity(self, case: Case, meeting: Meeting, g: int, a: int, day: date) -> int:
+        assert self.spec is not None
+        spec = self.spec.subgoals[g].activities[a]
+        organisation = self.world.organisations[spec.organisation]
+        who = self.person(spec.who) if spec.who else None
+        due = day + timedelta(days=spec.due)
+        follow_up = next(
+            (d for d in [*self.held, self.next_day] if d is not None and d >= due), None
+        )
+        subgoal = SubGoal.objects.get(pk=self.subgoal_pks[g])
+        if spec.decided:
+            activity = meetings.meeting_decide(
+                actor=self.coordinator,
+                case=case,
+                meeting=meeting,
+                description=spec.description,
+                responsible_organisation=organisation,
+                responsible_person=who,
+                subgoal=subgoal,
+                due_on=due,
+                follow_up_on=follow_up,
+                youth_does=spec.youth_does,
+            )
+        else:
+            activity = plans.activity_create(
+                actor=who or self.coordinator,
+                case=case,
+                description=spec.description,
+                responsible_organisation=organisation,
+                responsible_person=who,
+                subgoal=subgoal,
+                due_on=due,
+                follow_up_on=follow_up,
+                youth_does=spec.youth_does,
+            )
+        return activity.pk
+
+    def doer(self, g: int, a: int) -> Callable[[date], None]:
+        def done(day: date) -> None:
+            assert self.spec is not None
+            spec = self.spec.subgoals[g].activities[a]
+            plans.activity_done(
+                actor=self.person(spec.who) if spec.who else self.coordinator,
+                case=self.case(),
+                activity=Activity.objects.get(pk=self.activity_pks[(g, a)]),
+                done_on=day,
+            )
+            self.touched = True
+
+        return done
+
+    def intervention(self, i: int) -> DemoIntervention:
+        assert self.spec is not None
+        return self.spec.interventions[i]
+
+    def intervener(self, i: int, start: date) -> Callable[[date], None]:
+        def record(day: date) -> None:
+            spec = self.intervention(i)
+            self.intervention_pks[i] = plans.intervention_save(
+                actor=self.person(spec.by),
+                case=self.case(),
+                kind=self.world.kinds[spec.kind],
+                description=spec.description,
+                started_on=start,
+                status=InterventionStatus.PLANNED if start > day else InterventionStatus.ONGOING,
+            ).pk
+            self.touched = True
+
+        return record
+
+    def ender(self, i: int, start: date, end: date) -> Callable[[date], None]:
+        def end_it(day: date) -> None:
+            spec = self.intervention(i)
+            plans.intervention_save(
+                actor=self.person(spec.by),
+                case=self.case(),
+                intervention=Intervention.objects.get(pk=self.intervention_pks[i]),
+                kind=self.world.kinds[spec.kind],
+                description=spec.description,
+                started_on=start,
+                ended_on=end,
+                status=InterventionStatus.CANCELLED if spec.cancelled else InterventionStatus.ENDED,
+            )
+
+        return end_it
+
     # --- the services' own dates ----------------------------------------------------------
 
     def stamp(self, day: date) -> None:
@@ -662,6 +1122,19 @@ class _CaseSeeder:
         Representation.objects.filter(
             case_id=self.case_pk, started_on=timezone.localdate()
         ).exclude(started_on=day).update(started_on=day)
+        if self.touched:
+            self.touched = False
+            # The plan, its sub-goals, activities, reviews and versions, the interventions and
+            # the meetings written by the step: created on the step's day (an activity cannot
+            # be done before it was created), the invitation sent that day.
+            since = {"created_at__gte": self.run_started}
+            at = _aware(day)
+            for model in (ActionPlan, SubGoal, Activity, GoalReview, Intervention, Meeting):
+                model.objects.filter(case_id=self.case_pk, **since).update(created_at=at)
+            PlanVersion.objects.filter(plan__case_id=self.case_pk, **since).update(created_at=at)
+            Meeting.objects.filter(
+                case_id=self.case_pk, invitation_sent_at__gte=self.run_started
+            ).update(invitation_sent_at=_aware(day, 30))
 
     def backdate(self) -> None:
         """Move the services' "now" of each state change to the day it happened in the story."""
@@ -691,7 +1164,7 @@ def seed_cases(*, today: date | None = None) -> SeedResult:
     """Create the demo cases that are not there yet; returns what was done."""
     today = today or timezone.localdate()
     world = _World.load()
-    created = existing = notes = recorded = 0
+    created = existing = notes = recorded = held = written = 0
     for number, demo in enumerate(YOUTHS, start=1):
         if _exists(world.municipality, demo):
             existing += 1
@@ -702,6 +1175,8 @@ def seed_cases(*, today: date | None = None) -> SeedResult:
         created += 1
         notes += seeder.notes
         recorded += seeder.consents
+        held += seeder.meetings_held
+        written += 1 if seeder.held else 0
     states = Counter(
         Case.objects.filter(
             municipality=world.municipality,
@@ -714,6 +1189,8 @@ def seed_cases(*, today: date | None = None) -> SeedResult:
         notes=notes,
         consents=recorded,
         states=dict(states),
+        meetings=held,
+        plans=written,
     )
 
 

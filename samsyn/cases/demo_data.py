@@ -27,6 +27,7 @@ from samsyn.cases.models import (
     Sex,
     Ternary,
 )
+from samsyn.plans.models import LifeDomain
 
 MUNICIPALITY_NUMBER = "0180"  # Stockholms stad
 DISTRICT = "Rinkeby-Kista"
@@ -153,6 +154,86 @@ class DemoFollowUp:
     months: int
     days_ago: int
     situation: str
+
+
+@dataclass(frozen=True)
+class DemoActivity:
+    """Who does what, by when: agreed at one of the held network meetings (`meeting`, an index
+    into `DemoMeetings.held`; negative counts from the last), with its dates in days after it."""
+
+    description: str
+    organisation: str  # the responsible organisation (name)
+    who: str = ""  # the responsible person (username), who also records it; "": the coordinator
+    youth_does: bool = False
+    meeting: int = 0
+    decided: bool = False  # recorded as a decision of the meeting, pointing to it
+    due: int = 28  # days after the meeting
+    done: int | None = None  # days after the meeting; None (or not yet come): not done
+
+
+@dataclass(frozen=True)
+class DemoSubGoal:
+    """A sub-goal of the plan, added at held network meeting `added`. `statuses` is its status
+    at each held network meeting from then on, one letter a meeting (e ej påbörjat, p pågår,
+    d delvis uppnått, u uppnått, n ej uppnått); when there are more meetings than letters the
+    letters are spread over them."""
+
+    domain: str
+    goal: str
+    youth_words: str
+    statuses: str
+    activities: tuple[DemoActivity, ...] = ()
+    added: int = 0
+
+
+@dataclass(frozen=True)
+class DemoIntervention:
+    """An intervention, decided and recorded by `by`'s organisation; days after the SIG
+    started (negative: before). Ongoing unless it has ended; in a closed case it ends at the
+    closure at the latest."""
+
+    by: str  # username
+    kind: str  # an InterventionKind's name
+    description: str
+    start: int = 0
+    end: int | None = None
+    cancelled: bool = False  # ended early (avbruten)
+
+
+@dataclass(frozen=True)
+class DemoMeetings:
+    """The network meetings: the held ones (days ago; the first is the day the SIG started),
+    and the next one planned (days from today)."""
+
+    held: tuple[int, ...] = ()
+    next: int | None = None
+    invited: bool = False  # the invitation (kallelse) for the next one has been sent
+    premeeting: int | None = None  # the held meeting that a förmöte came before
+    premeeting_minutes: str = ""
+    minutes: tuple[str, ...] = ()  # what was said at each held meeting; later ones: a usual text
+    # (meeting, username, username): who did not come and who came in their place ("" nobody)
+    stand_ins: tuple[tuple[int, str, str], ...] = ()
+    # (meeting, who): a username, "youth" or a guardian's first name
+    absent: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoPlan:
+    """The action plan: the long-term goal in the youth's own words, the sub-goals, the
+    interventions and the network meetings. A new version is agreed at the first held meeting
+    and at each meeting in `revised`."""
+
+    goal: str
+    subgoals: tuple[DemoSubGoal, ...] = ()
+    interventions: tuple[DemoIntervention, ...] = ()
+    meetings: DemoMeetings = field(default_factory=DemoMeetings)
+    revised: tuple[int, ...] = ()
+
+
+def every(first: int, last: int, step: int) -> tuple[int, ...]:
+    """Meetings at a cadence: `first`, `first - step`, ... days ago, ending with `last`."""
+    days = list(range(first, last + step // 2, -step))
+    return (*days, last)
 
 
 @dataclass(frozen=True)
@@ -450,7 +531,7 @@ YOUTHS: list[DemoYouth] = [
                 "samordnare",
                 "plan",
                 7,
-                "Nätverksmöte 6",
+                "Nätverksmöte 7",
                 "Genomgång av händelsen vid tunnelbanan tillsammans med ungdomen. Närvaron i "
                 "skolan håller i sig. Nytt delmål: sommarjobb via Jobbtorget.",
             ),
@@ -1289,7 +1370,7 @@ YOUTHS: list[DemoYouth] = [
                 "samordnare",
                 "plan",
                 18,
-                "Nätverksmöte 7",
+                "Nätverksmöte 8",
                 "Skulden är enligt Amir avbetald och han har inte blivit uppsökt sedan i "
                 "våras. Han vill söka sommarjobb; Jobbtorget kontaktas.",
             ),
@@ -2317,3 +2398,969 @@ YOUTHS: list[DemoYouth] = [
         recommendations=(propose(48),),
     ),
 ]
+
+
+# --- the plans and the network meetings ------------------------------------------------------
+# By the youth's first name. Rinkeby-Kista meets every five weeks, Skärholmen every three (the
+# local policies); Skärholmen holds a förmöte before the first meeting.
+
+D = LifeDomain
+A = DemoActivity
+G = DemoSubGoal
+I = DemoIntervention  # noqa: E741
+
+PLANS: dict[str, DemoPlan] = {
+    "Adam": DemoPlan(
+        goal="Jag vill klara nian, spela fotboll och slippa polisen.",
+        subgoals=(
+            G(
+                D.SCHOOL,
+                "Närvaro i skolan över 90 procent.",
+                "Jag vill gå till skolan varje dag, även när det är matte.",
+                "ppppduu",
+                (
+                    A(
+                        "Anpassad studiegång med matematikstöd två gånger i veckan.",
+                        SCHOOL,
+                        "skola",
+                        due=21,
+                        done=18,
+                    ),
+                    A(
+                        "Ringa hem samma förmiddag vid ogiltig frånvaro.",
+                        SCHOOL,
+                        "skola",
+                        due=14,
+                        done=9,
+                    ),
+                    A(
+                        "Ställa väckarklockan själv och gå hemifrån 07.45.",
+                        SOCIAL,
+                        youth_does=True,
+                        due=7,
+                        done=7,
+                    ),
+                    A(
+                        "Boka studie- och yrkesvägledning inför gymnasievalet.",
+                        SCHOOL,
+                        "skola",
+                        meeting=5,
+                        due=21,
+                    ),
+                ),
+            ),
+            G(
+                D.LEISURE,
+                "En fast fritidsaktivitet två kvällar i veckan.",
+                "Jag vill spela fotboll i ett lag igen.",
+                "ppdduuu",
+                (
+                    A(
+                        "Följa med Adam till P16-lagets träningar de första veckorna.",
+                        FIELD,
+                        "falt",
+                        due=35,
+                        done=30,
+                    ),
+                    A(
+                        "Söka bidrag till träningsavgift och fotbollsskor.",
+                        SOCIAL,
+                        "handlaggare",
+                        due=21,
+                        done=16,
+                    ),
+                ),
+            ),
+            G(
+                D.CRIME,
+                "Inga nya brott och inte hänga vid centrum på kvällarna.",
+                "Jag vill inte vara där de äldre killarna är.",
+                "pppppdp",
+                (
+                    A(
+                        "Orossamtal med Adam och föräldrarna om kamratkretsen.",
+                        POLICE,
+                        "polis",
+                        due=21,
+                        done=14,
+                    ),
+                    A(
+                        "Samtal med Adam om bråket vid tunnelbanan och vad han gör nästa gång.",
+                        POLICE,
+                        "polis",
+                        meeting=6,
+                        decided=True,
+                        due=14,
+                    ),
+                ),
+            ),
+            G(
+                D.HEALTH,
+                "Sova bättre och känna mindre oro inför skolan.",
+                "Jag vill kunna somna innan tolv.",
+                "epppddd",
+                (A("Bedömningssamtal på BUP.", CAMHS, "bup", due=16, done=14),),
+            ),
+            G(
+                D.ECONOMY,
+                "Ett sommarjobb nästa sommar.",
+                "Jag vill tjäna egna pengar.",
+                "e",
+                (
+                    A(
+                        "Anmäla Adam till Jobbtorget för sommarjobb.",
+                        SOCIAL,
+                        "handlaggare",
+                        meeting=6,
+                        decided=True,
+                        due=30,
+                    ),
+                ),
+                added=6,
+            ),
+        ),
+        interventions=(
+            I(
+                "skola",
+                "Skolstöd",
+                "Anpassad studiegång och matematikstöd två gånger i veckan.",
+                start=7,
+            ),
+            I(
+                "falt",
+                "Fritidsaktivitet",
+                "Fotboll i P16-laget; fältassistenten följer med i början.",
+                start=14,
+            ),
+            I(
+                "handlaggare",
+                "Familjebehandling",
+                "Föräldrastöd till Hodan och Abdi varannan vecka.",
+                start=0,
+                end=150,
+            ),
+        ),
+        meetings=DemoMeetings(
+            held=(214, 179, 144, 109, 74, 40, 7),
+            next=26,
+            invited=True,
+            minutes=(
+                "Första nätverksmötet. Adam berättade själv vad han vill: klara nian och "
+                "spela fotboll. Planen skrevs tillsammans med honom och föräldrarna.",
+                "",
+                "Frånvaron har minskat. Adam tycker att det är lättare att gå till skolan när "
+                "han vet att någon ringer hem.",
+                "",
+                "Adam har varit med på alla matcher. Mamman berättade att han sover bättre.",
+                "",
+                "Genomgång av händelsen vid tunnelbanan tillsammans med Adam. Närvaron i skolan "
+                "håller i sig. Nytt delmål: sommarjobb via Jobbtorget.",
+            ),
+            absent=((2, "bup"), (3, "Abdi"), (5, "bup")),
+        ),
+        revised=(6,),
+    ),
+    "Yasmin": DemoPlan(
+        goal="",
+        meetings=DemoMeetings(next=4),
+    ),
+    "Elsa": DemoPlan(
+        goal="Jag vill ha det lugnt hemma och gå i skolan utan att må dåligt.",
+        subgoals=(
+            G(
+                D.SCHOOL,
+                "Närvaro varje dag, även på måndagar.",
+                "Jag vill orka gå till skolan på måndagar.",
+                "ppdd",
+                (
+                    A(
+                        "En mentor som Elsa träffar varje måndag morgon.",
+                        SCHOOL,
+                        "skola",
+                        due=14,
+                        done=12,
+                    ),
+                    A(
+                        "Ringa mentorn själv när hon inte kan komma.",
+                        SCHOOL,
+                        youth_does=True,
+                        due=7,
+                        done=10,
+                    ),
+                ),
+            ),
+            G(
+                D.FAMILY,
+                "Färre bråk hemma.",
+                "Jag vill att vi kan prata utan att skrika.",
+                "pppd",
+                (
+                    A(
+                        "Familjesamtal varannan vecka med föräldrarna och Elsa.",
+                        SOCIAL,
+                        "handlaggare",
+                        due=28,
+                        done=20,
+                    ),
+                ),
+            ),
+            G(
+                D.FRIENDS,
+                "Ingen kontakt med den äldre pojkvännen och hans kamrater.",
+                "Jag vill inte att han bestämmer över mig.",
+                "eppd",
+                (
+                    A(
+                        "Samtal med Elsa om hot och vart hon vänder sig.",
+                        POLICE,
+                        "polis",
+                        due=14,
+                        done=14,
+                    ),
+                ),
+            ),
+            G(
+                D.LEISURE,
+                "En fritidsaktivitet på helgerna.",
+                "Jag vill börja dansa igen.",
+                "e",
+                (
+                    A(
+                        "Visa Elsa danskurserna på fritidsgården.",
+                        FIELD,
+                        "falt",
+                        meeting=3,
+                        decided=True,
+                        due=30,
+                    ),
+                ),
+                added=3,
+            ),
+        ),
+        interventions=(
+            I(
+                "handlaggare",
+                "FFT",
+                "Funktionell familjeterapi för Elsa och föräldrarna.",
+                start=10,
+            ),
+            I("skola", "Skolstöd", "Mentor varje måndag och anpassat schema.", start=3),
+        ),
+        meetings=DemoMeetings(
+            held=(105, 72, 50, 25),
+            next=9,
+            minutes=(
+                "Första nätverksmötet. Elsa var tyst i början men sa själv vad hon vill med "
+                "skolan. Föräldrarna vill ha hjälp att prata med henne.",
+                "",
+                "",
+                "Elsa var med hela mötet och berättade själv om vad som fungerar i skolan. "
+                "Nästa delmål: en fritidsaktivitet på helgerna.",
+            ),
+            absent=((1, "Jonas"), (2, "bup")),
+        ),
+        revised=(3,),
+    ),
+    "Amir": DemoPlan(
+        goal="Jag vill bo tryggt, lära mig svenska och få ett jobb.",
+        subgoals=(
+            G(
+                D.HOUSING,
+                "Känna sig trygg på boendet.",
+                "Jag vill kunna sova utan att vara rädd.",
+                "ppppdduu",
+                (
+                    A(
+                        "Säkerhetsplan med boendet: larm och vem han ringer.",
+                        POLICE,
+                        "polis",
+                        due=7,
+                        done=5,
+                    ),
+                ),
+            ),
+            G(
+                D.SCHOOL,
+                "Närvaro på språkintroduktionen över 80 procent.",
+                "Jag vill prata svenska så bra att jag kan jobba.",
+                "pppdduuu",
+                (
+                    A(
+                        "Studieplan och läxhjälp två gånger i veckan.",
+                        SCHOOL,
+                        "skola",
+                        due=21,
+                        done=21,
+                    ),
+                ),
+            ),
+            G(
+                D.LEISURE,
+                "Träna något flera kvällar i veckan.",
+                "Jag vill boxas.",
+                "epdduuuu",
+                (
+                    A(
+                        "Följa med Amir till boxningsklubben.",
+                        FIELD,
+                        "falt",
+                        meeting=1,
+                        due=28,
+                        done=30,
+                    ),
+                ),
+            ),
+            G(
+                D.ECONOMY,
+                "Bli av med skulden och inte sälja åt någon.",
+                "Jag vill inte vara skyldig någon något.",
+                "pppppddu",
+                (
+                    A(
+                        "Kontakta Jobbtorget om sommarjobb.",
+                        SOCIAL,
+                        "handlaggare",
+                        meeting=7,
+                        decided=True,
+                        due=21,
+                    ),
+                ),
+            ),
+        ),
+        interventions=(
+            I(
+                "handlaggare",
+                "Särskilt kvalificerad kontaktperson",
+                "Kontaktperson tre timmar i veckan, med erfarenhet av hot och skulder.",
+                start=5,
+            ),
+            I("falt", "Fritidsaktivitet", "Boxning tre kvällar i veckan.", start=60),
+            I("skola", "Skolstöd", "Läxhjälp på språkintroduktionen.", start=10),
+        ),
+        meetings=DemoMeetings(
+            held=(240, 206, 172, 138, 104, 70, 44, 18),
+            next=14,
+            minutes=(
+                "Första nätverksmötet, med tolk. Säkerhetsplanen gicks igenom med Amir och "
+                "hans gode man.",
+                "Genomgång efter hotet på boendet. Amir vill bo kvar; boendet har fått larm.",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "Skulden är enligt Amir avbetald och han har inte blivit uppsökt sedan i våras. "
+                "Han vill söka sommarjobb; Jobbtorget kontaktas.",
+            ),
+            absent=((3, "Göran"), (5, "youth")),
+        ),
+    ),
+    "Leo": DemoPlan(
+        goal="Jag vill inte bli så arg att jag förstör för mig själv.",
+        subgoals=(
+            G(
+                D.CRIME,
+                "Ingen ny våldshandling.",
+                "Jag vill gå därifrån innan det smäller.",
+                "pppdd",
+                (
+                    A("ART-grupp en gång i veckan.", SOCIAL, "handlaggare", due=21, done=21),
+                    A("Uppföljande samtal om misstankarna.", POLICE, "polis", due=28, done=25),
+                ),
+            ),
+            G(
+                D.SCHOOL,
+                "Närvaro över 80 procent.",
+                "Jag vill klara gymnasiet.",
+                "ppdpu",
+                (A("Mentorn stämmer av med Leo varje fredag.", SCHOOL, "skola", due=7, done=7),),
+            ),
+            G(
+                D.HEALTH,
+                "Förstå varför han blir arg så fort.",
+                "Jag vill veta varför det blir så.",
+                "epppp",
+                (
+                    A("Neuropsykiatrisk utredning.", CAMHS, "bup", meeting=1, due=60, done=55),
+                    A(
+                        "Boka återkoppling av utredningen med Leo och mamman.",
+                        CAMHS,
+                        "bup",
+                        meeting=3,
+                        due=21,
+                    ),
+                ),
+            ),
+            G(
+                D.FAMILY,
+                "Lugnare hemma och kontakt med pappan.",
+                "Jag vill träffa pappa varannan helg.",
+                "ppppd",
+            ),
+        ),
+        interventions=(
+            I(
+                "handlaggare",
+                "ART",
+                "Aggression Replacement Training i grupp, tio veckor.",
+                start=14,
+                end=90,
+            ),
+            I("skola", "Skolstöd", "Mentor och anpassat schema.", start=0),
+        ),
+        meetings=DemoMeetings(
+            held=(146, 111, 76, 42, 8),
+            next=24,
+            premeeting=3,
+            premeeting_minutes=(
+                "Förmöte efter konflikten på lektionen: hur mötet läggs upp så att Leo inte "
+                "känner sig uthängd."
+            ),
+            minutes=(
+                "Första nätverksmötet. Leo och mamman var med; pappan deltar nästa gång.",
+                "Pappan var med för första gången. Leo vill gå i ART-gruppen.",
+                "",
+                "Genomgång av konflikten på lektionen tillsammans med Leo. Utredningen på BUP "
+                "är klar; återkoppling bokas.",
+                "",
+            ),
+            absent=((0, "Mattias"),),
+            stand_ins=((1, "polis", "polischef"), (2, "polis", ""), (3, "polis", "polischef")),
+        ),
+    ),
+    "Sofia": DemoPlan(
+        goal="Jag vill bo hemma och känna mig trygg.",
+        subgoals=(
+            G(
+                D.FAMILY,
+                "Bo hemma varje natt.",
+                "Jag vill inte behöva sova hos någon annan.",
+                "pp",
+                (
+                    A(
+                        "Familjesamtal med Sofia och mamman varje vecka.",
+                        SOCIAL,
+                        "handlaggare",
+                        due=14,
+                        done=10,
+                    ),
+                ),
+            ),
+            G(
+                D.SCHOOL,
+                "Gå i skolan varje dag.",
+                "Jag vill ha mina kompisar i skolan.",
+                "pd",
+                (A("Kuratorn träffar Sofia varje vecka.", SCHOOL, "skola", due=7, done=7),),
+            ),
+            G(
+                D.OTHER,
+                "En vuxen att ringa dygnet runt.",
+                "Jag vill ha någon att ringa när det känns fel.",
+                "pd",
+                (
+                    A(
+                        "Fältassistenten blir lots och ger Sofia sitt nummer.",
+                        FIELD,
+                        "falt",
+                        due=3,
+                        done=1,
+                    ),
+                    A(
+                        "Gå igenom säkerhetsplanen med Sofia och mamman.",
+                        POLICE,
+                        "polis",
+                        due=14,
+                        done=12,
+                    ),
+                ),
+            ),
+            G(
+                D.LEISURE,
+                "En aktivitet på fritidsgården.",
+                "Jag vill dansa.",
+                "ep",
+                (
+                    A(
+                        "Gå på danskursen på fritidsgården.",
+                        FIELD,
+                        "falt",
+                        youth_does=True,
+                        meeting=1,
+                        due=14,
+                        done=13,
+                    ),
+                ),
+            ),
+        ),
+        interventions=(
+            I("handlaggare", "MST", "Multisystemisk terapi för Sofia och mamman.", start=20),
+            I("falt", "Fritidsaktivitet", "Danskurs på fritidsgården.", start=50),
+        ),
+        meetings=DemoMeetings(
+            held=(75, 42),
+            premeeting=0,
+            premeeting_minutes=(
+                "Förmöte utan Sofia om hotbilden: vad polisen vet om mannen som har kontaktat "
+                "henne och vad som kan sägas på nätverksmötet."
+            ),
+            minutes=(
+                "Första nätverksmötet. Mål: bo hemma, gå i skolan och ha en vuxen att ringa "
+                "dygnet runt. Fältassistenten blir lots.",
+                "Genomgång efter natten hon var försvunnen. Sofia säger att hon ringde "
+                "lotsen, men att telefonen var avstängd.",
+            ),
+        ),
+    ),
+    "Lejla": DemoPlan(
+        goal="Jag vill klara gymnasiet och ha kompisar som inte drar in mig i saker.",
+        subgoals=(
+            G(
+                D.SCHOOL,
+                "Fullfölja första året på gymnasiet.",
+                "Jag vill inte behöva gå om.",
+                "pppdddu",
+                (
+                    A(
+                        "Träffa kuratorn varannan vecka.",
+                        SOCIAL_SK,
+                        "samordnare.skarholmen",
+                        due=14,
+                        done=14,
+                    ),
+                ),
+            ),
+            G(
+                D.FRIENDS,
+                "Nya kamrater genom fritidsgården.",
+                "Jag vill ha kompisar som gör andra saker.",
+                "epppddd",
+                (
+                    A(
+                        "Besöka fritidsgårdens tjejgrupp.",
+                        SOCIAL_SK,
+                        youth_does=True,
+                        due=21,
+                        done=21,
+                    ),
+                ),
+            ),
+            G(
+                D.CRIME,
+                "Inte förvara något åt någon.",
+                "Jag vill kunna säga nej.",
+                "ppppduu",
+                (
+                    A(
+                        "Samtal med kontaktpolisen om hur man säger nej.",
+                        POLICE_SK,
+                        "polis.skarholmen",
+                        due=21,
+                        done=18,
+                    ),
+                    A(
+                        "Samtal med kontaktpolisen inför jullovet.",
+                        POLICE_SK,
+                        "polis.skarholmen",
+                        meeting=6,
+                        decided=True,
+                        due=21,
+                    ),
+                ),
+            ),
+        ),
+        interventions=(
+            I("samordnare.skarholmen", "MI", "Motiverande samtal varannan vecka.", start=0),
+        ),
+        meetings=DemoMeetings(
+            held=(134, 113, 92, 71, 50, 29, 8),
+            next=13,
+            invited=True,
+            premeeting=0,
+            premeeting_minutes=(
+                "Förmöte med kontaktpolisen: vad kan sägas om misstankarna när Lejla och "
+                "föräldrarna är med."
+            ),
+            minutes=(
+                "Första nätverksmötet. Mål: fullföljt första året på gymnasiet och nya "
+                "kamrater genom fritidsgården. Nästa möte om tre veckor.",
+            ),
+            absent=((2, "Senad"), (4, "Senad")),
+        ),
+    ),
+    # --- closed and followed up ---
+    "Jonathan": DemoPlan(
+        goal="Jag vill klara skolan och inte bli som min bror.",
+        subgoals=(
+            G(
+                D.SCHOOL,
+                "Närvaro över 90 procent.",
+                "Jag vill ta studenten.",
+                "pppdduu",
+                (
+                    A(
+                        "Närvarokontrakt och avstämning med mentorn varje vecka.",
+                        SCHOOL,
+                        "skola",
+                        due=14,
+                        done=12,
+                    ),
+                ),
+            ),
+            G(
+                D.CRIME,
+                "Inga nya stölder.",
+                "Jag vill inte bli tagen igen.",
+                "ppnpduu",
+                (A("Orossamtal med Jonathan och mamman.", POLICE, "polis", due=14, done=10),),
+            ),
+            G(
+                D.LEISURE,
+                "Spela fotboll i en klubb.",
+                "Jag vill spela match.",
+                "ppduuuu",
+                (A("Följa med till klubbens träningar.", FIELD, "falt", due=30, done=28),),
+            ),
+            G(
+                D.ECONOMY,
+                "Ett sommarjobb.",
+                "Jag vill ha egna pengar.",
+                "epppduu",
+                (
+                    A(
+                        "Söka sommarjobb via Jobbtorget.",
+                        SOCIAL,
+                        "handlaggare",
+                        meeting=6,
+                        decided=True,
+                        due=45,
+                        done=40,
+                    ),
+                ),
+            ),
+        ),
+        interventions=(
+            I(
+                "handlaggare",
+                "Familjebehandling",
+                "Stöd till Jonathan och mamman.",
+                start=0,
+                end=200,
+            ),
+            I("skola", "Skolstöd", "Närvarokontrakt och mentor.", start=5),
+            I("falt", "Fritidsaktivitet", "Fotboll i föreningen.", start=20),
+        ),
+        meetings=DemoMeetings(
+            held=every(585, 215, 35),
+            minutes=(
+                "Första nätverksmötet. Jonathan berättade om brodern och varför han vill något "
+                "annat.",
+                "",
+                "Genomgång efter den nya anmälan om cykelstöld. Jonathan erkänner och vill "
+                "fortsätta i insatsgruppen.",
+            )
+            + ("",) * 8
+            + (
+                "Avslutande nätverksmöte. Genomgång av målen: alla delmål nådda. Jonathan "
+                "tyckte att det var bra att ha en och samma vuxen att ringa.",
+            ),
+            absent=((4, "bup"), (7, "youth")),
+        ),
+    ),
+    "Alva": DemoPlan(
+        goal="Jag vill gå klart skolan och glömma det som hände.",
+        subgoals=(
+            G(
+                D.SCHOOL,
+                "Skolgång utan ogiltig frånvaro.",
+                "Jag vill ha godkänt i alla ämnen.",
+                "ppddddd",
+                (A("Extra stöd i matematik.", SCHOOL, "skola", due=21, done=21),),
+            ),
+            G(
+                D.FRIENDS,
+                "Avstånd till de äldre flickorna.",
+                "Jag vill inte träffa dem.",
+                "pppdduu",
+                (A("Samtal med Alva om att lämna gruppen.", POLICE, "polis", due=21, done=20),),
+            ),
+            G(
+                D.LEISURE,
+                "En ny fritidsaktivitet.",
+                "Jag vill rida.",
+                "epduuuu",
+                (A("Hitta ett ridhus och söka bidrag.", SOCIAL, "handlaggare", due=30, done=35),),
+            ),
+        ),
+        interventions=(
+            I("skola", "Skolstöd", "Matematikstöd och mentor.", start=5),
+            I(
+                "handlaggare",
+                "Fritidsaktivitet",
+                "Bidrag till ridning en kväll i veckan.",
+                start=40,
+            ),
+        ),
+        meetings=DemoMeetings(
+            held=every(465, 250, 35),
+            minutes=("Första nätverksmötet. Alva och mamman var med och skrev planen.",)
+            + ("",) * 5
+            + ("Sista mötet före flytten: överlämning till socialtjänsten i den nya kommunen.",),
+        ),
+    ),
+    "Mohammed": DemoPlan(
+        goal="Jag vill kunna gå ut utan att vara rädd och sluta med det gamla.",
+        subgoals=(
+            G(
+                D.CRIME,
+                "Inga nya våldsbrott och inga vapen.",
+                "Jag vill inte bära kniv.",
+                "pppnpnnnn",
+                (A("Avhopparsamtal med kontaktpolisen.", POLICE, "polis", due=21, done=21),),
+            ),
+            G(
+                D.LEISURE,
+                "Träna på gymmet flera gånger i veckan.",
+                "Jag vill bli stark på riktigt.",
+                "pdduuudd",
+                (A("Gymkort och fasta tider vid fritidsgården.", FIELD, "falt", due=14, done=14),),
+            ),
+            G(
+                D.SUBSTANCES,
+                "Sluta röka cannabis.",
+                "Jag vill klara en månad utan.",
+                "pppppnnn",
+                (
+                    A(
+                        "Samtal och provtagning på Maria Ungdom.",
+                        SOCIAL,
+                        "handlaggare",
+                        due=30,
+                        done=28,
+                    ),
+                ),
+            ),
+        ),
+        interventions=(
+            I(
+                "handlaggare",
+                "MST",
+                "Multisystemisk terapi för familjen.",
+                start=10,
+                cancelled=True,
+                end=280,
+            ),
+            I("falt", "Fritidsaktivitet", "Gym vid fritidsgården.", start=40),
+        ),
+        meetings=DemoMeetings(
+            held=every(348, 62, 35),
+            minutes=(
+                "Första nätverksmötet. Mohammed vill pröva insatsgruppen i stället för placering.",
+            )
+            + ("",) * 7
+            + (
+                "Efter att Mohammed anhölls. Socialtjänsten ansöker om vård enligt LVU; "
+                "insatsgruppen avslutas när placeringen är klar.",
+            ),
+            absent=((8, "youth"),),
+        ),
+    ),
+    "Robin": DemoPlan(
+        goal="Jag vill få ordning på dagarna och sluta ta saker.",
+        subgoals=(
+            G(
+                D.SUBSTANCES,
+                "Minska och sedan sluta med droger.",
+                "Jag vill vara klar i huvudet.",
+                "pppnnpn",
+                (A("Kontakt med Maria Ungdom.", SOCIAL, "handlaggare", due=21, done=25),),
+            ),
+            G(
+                D.SCHOOL,
+                "En praktik eller sysselsättning varje vardag.",
+                "Jag vill jobba med cyklar.",
+                "epuuudd",
+                (A("Praktik i cykelverkstaden.", FIELD, "falt", due=30, done=28),),
+            ),
+            G(
+                D.CRIME,
+                "Inga nya stölder.",
+                "Jag vill inte snatta mer.",
+                "pppnppn",
+            ),
+        ),
+        interventions=(I("handlaggare", "MI", "Motiverande samtal varannan vecka.", start=0),),
+        meetings=DemoMeetings(
+            held=every(508, 292, 35),
+            absent=((3, "youth"), (5, "youth")),
+        ),
+    ),
+    "Ibrahim": DemoPlan(
+        goal="Jag vill sluta sälja och sluta röka.",
+        subgoals=(
+            G(
+                D.SUBSTANCES,
+                "Sluta använda cannabis.",
+                "Jag vill klara mig utan.",
+                "ppnnnnnn",
+                (A("Drogscreening varannan vecka.", CAMHS, "bup", due=14, done=14),),
+            ),
+            G(
+                D.CRIME,
+                "Inte sälja narkotika.",
+                "Jag vill inte bli gripen igen.",
+                "pppnpnnn",
+                (A("Samtal med kontaktpolisen om gruppen.", POLICE, "polis", due=21, done=21),),
+            ),
+            G(
+                D.SCHOOL,
+                "Gå i skolan.",
+                "Jag vill klara matten.",
+                "ppdddddd",
+                (A("Studiestöd efter skoltid.", SCHOOL, "skola", due=14, done=14),),
+            ),
+        ),
+        interventions=(
+            I("handlaggare", "MI", "Motiverande samtal.", start=0, end=180),
+            I("skola", "Skolstöd", "Studiestöd efter skoltid.", start=7),
+            I("handlaggare", "MST", "MST för Ibrahim och mamman inför överlämningen.", start=260),
+        ),
+        meetings=DemoMeetings(
+            held=every(425, 155, 35),
+            minutes=("Första nätverksmötet. Ibrahim och mamman var med.",)
+            + ("",) * 7
+            + (
+                "Avslutande nätverksmöte. Överlämning till Maria Ungdom och MST. Ibrahim och "
+                "mamman tyckte att det var rätt beslut.",
+            ),
+        ),
+    ),
+    "William": DemoPlan(
+        goal="Jag vill ha ett jobb och klara mig själv.",
+        subgoals=(
+            G(
+                D.SCHOOL,
+                "Gå ut ett introduktionsprogram med praktik.",
+                "Jag vill ha ett riktigt jobb.",
+                "pppdddduuu",
+                (
+                    A(
+                        "Plats på introduktionsprogram med praktik.",
+                        SCHOOL,
+                        "skola",
+                        due=30,
+                        done=28,
+                    ),
+                ),
+            ),
+            G(
+                D.CRIME,
+                "Inga nya brott.",
+                "Jag vill inte åka fast igen.",
+                "ppppduuuuu",
+                (
+                    A(
+                        "Samtal om kamraterna i bilen.",
+                        POLICE,
+                        "polis",
+                        meeting=4,
+                        decided=True,
+                        due=14,
+                        done=10,
+                    ),
+                ),
+            ),
+            G(
+                D.LEISURE,
+                "Träna regelbundet.",
+                "Jag vill börja spela innebandy.",
+                "epddduuuuu",
+                (A("Följa med till innebandyn.", FIELD, "falt", due=21, done=20),),
+            ),
+        ),
+        interventions=(
+            I(
+                "skola",
+                "Skolstöd",
+                "Introduktionsprogram med praktik två dagar i veckan.",
+                start=60,
+            ),
+            I("falt", "Fritidsaktivitet", "Innebandy i föreningen.", start=30),
+            I(
+                "handlaggare",
+                "Ungdomsterapeut",
+                "Samtal om impulser och kamratval.",
+                start=0,
+                end=200,
+            ),
+        ),
+        meetings=DemoMeetings(
+            held=every(705, 385, 35),
+            absent=((2, "Lars"), (6, "bup")),
+        ),
+    ),
+    "Marcus": DemoPlan(
+        goal="Jag vill ha en egen lägenhet och ett jobb, och aldrig tillbaka in.",
+        subgoals=(
+            G(
+                D.HOUSING,
+                "Eget kontrakt på en lägenhet.",
+                "Jag vill ha en egen nyckel.",
+                "ppppdduu",
+                (
+                    A(
+                        "Ansöka om träningslägenhet.",
+                        SOCIAL_SK,
+                        "samordnare.skarholmen",
+                        due=30,
+                        done=28,
+                    ),
+                ),
+            ),
+            G(
+                D.SCHOOL,
+                "Ett arbete.",
+                "Jag vill jobba, vad som helst.",
+                "pppduuuu",
+                (
+                    A(
+                        "Söka jobb via Arbetsförmedlingen varje vecka.",
+                        SOCIAL_SK,
+                        youth_does=True,
+                        due=21,
+                        done=21,
+                    ),
+                ),
+            ),
+            G(
+                D.FRIENDS,
+                "En ny vänkrets.",
+                "Jag vill inte träffa de gamla.",
+                "eppppddu",
+                (
+                    A(
+                        "Samtal med kontaktpolisen om de gamla kamraterna.",
+                        POLICE_SK,
+                        "polis.skarholmen",
+                        due=21,
+                        done=14,
+                    ),
+                ),
+            ),
+        ),
+        interventions=(
+            I(
+                "samordnare.skarholmen",
+                "Särskilt kvalificerad kontaktperson",
+                "Kontaktperson de första månaderna efter frigivningen.",
+                start=0,
+                end=180,
+            ),
+        ),
+        meetings=DemoMeetings(
+            held=every(695, 400, 21),
+            premeeting=0,
+            premeeting_minutes="Förmöte med kontaktpolisen inför det första mötet med Marcus.",
+        ),
+    ),
+}
