@@ -223,7 +223,7 @@ class LifecyclePage:
     missing_kinds: list[str]  # actor kinds local policy requires but nobody represents
 
 
-def _decide_all(
+def decide_all(
     access: policy.CaseAccess, items: Iterable[Any], hidden: Counter[tuple[str, str]]
 ) -> list[tuple[Any, policy.Decision]]:
     """Decide each item for the viewer, queue the decision for the audit log, and count what
@@ -257,7 +257,7 @@ def lifecycle_page(*, viewer: Person, case: Case) -> LifecyclePage:
     def shown(items: Iterable[Any]) -> list[Shown]:
         return [
             Shown(item, decision.explain(identified=identified))
-            for item, decision in _decide_all(access, items, hidden)
+            for item, decision in decide_all(access, items, hidden)
             if decision.allowed
         ]
 
@@ -284,7 +284,7 @@ def lifecycle_page(*, viewer: Person, case: Case) -> LifecyclePage:
         s.item for s in shown(FollowUp.objects.filter(case=case).select_related("done_by"))
     ]
     timeline = []
-    for item, decision in _decide_all(
+    for item, decision in decide_all(
         access,
         CaseTransition.objects.filter(case=case).select_related("created_by"),
         Counter(),  # the state itself is known to every member; only the reason is hidden
@@ -363,11 +363,11 @@ def profile_page(*, viewer: Person, case: Case) -> ProfilePage:
     )
     identified = identity.allowed
     hidden: Counter[tuple[str, str]] = Counter()
-    profiles = _decide_all(access, CaseProfile.objects.filter(case=case), hidden)
-    counts = _decide_all(
+    profiles = decide_all(access, CaseProfile.objects.filter(case=case), hidden)
+    counts = decide_all(
         access, OutcomeCount.objects.filter(case=case).select_related("owner"), hidden
     )
-    decisions = _decide_all(access, SigDecision.objects.filter(case=case), Counter())
+    decisions = decide_all(access, SigDecision.objects.filter(case=case), Counter())
     access.record()
     shown_profile = next(
         (Shown(p, d.explain(identified=identified)) for p, d in profiles if d.allowed), None

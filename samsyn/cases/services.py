@@ -66,7 +66,8 @@ def _require_runs_case(actor: Person, case: Case) -> None:
         raise PermissionDenied(_("Bara ärendets samordnare och handläggare kan göra detta."))
 
 
-def _audit(actor: Person, action: str, case: Case, target: Any, **detail: Any) -> None:
+def audit_case(actor: Person, action: str, case: Case, target: Any, **detail: Any) -> None:
+    """Record a change in a case in the audit log, tagged with the case, its youth and municipality."""
     audit_record(
         actor=actor,
         action=action,
@@ -96,7 +97,8 @@ def _identity(personnummer: str, date_of_birth: date | None) -> tuple[str, date]
     return "", date_of_birth
 
 
-def _category(slug: str) -> DataCategory:
+def category_by_slug(slug: str) -> DataCategory:
+    """The data category by its short name; a clear error when an administrator removed it."""
     category = DataCategory.objects.filter(slug=slug).first()
     if category is None:
         raise ValidationError(
@@ -110,7 +112,7 @@ def _social_services_item(case: Case, actor: Person) -> dict[str, Any]:
     return {
         "case": case,
         "owner": case.owner,
-        "category": _category("socialtjanst"),
+        "category": category_by_slug("socialtjanst"),
         "created_by": actor,
     }
 
@@ -278,8 +280,10 @@ def case_create(
         to_state=CaseState.REFERRED,
         reason=_("Aktualiserad av %(source)s.") % {"source": organisation.name},
     )
-    _audit(actor, Action.CREATE, case, case, state=CaseState.REFERRED, kind=kind)
-    _audit(actor, Action.CREATE, case, referral, age=age, outside_ages=bool(age_exception_reason))
+    audit_case(actor, Action.CREATE, case, case, state=CaseState.REFERRED, kind=kind)
+    audit_case(
+        actor, Action.CREATE, case, referral, age=age, outside_ages=bool(age_exception_reason)
+    )
     return case
 
 
@@ -295,7 +299,7 @@ def referral_receive(*, actor: Person, case: Case) -> Case:
     case.coordinator = actor
     case.save(update_fields=["coordinator", "updated_at"])
     _open_representation(actor=actor, case=case, person=actor, function=GroupFunction.COORDINATOR)
-    _audit(actor, Action.UPDATE, case, case, coordinator=str(actor.code))
+    audit_case(actor, Action.UPDATE, case, case, coordinator=str(actor.code))
     return case
 
 
@@ -332,7 +336,7 @@ def guardian_add(
     )
     guardian.full_clean()
     guardian.save()
-    _audit(actor, Action.CREATE, case, guardian, fields=["guardian"])
+    audit_case(actor, Action.CREATE, case, guardian, fields=["guardian"])
     return guardian
 
 
@@ -350,7 +354,7 @@ def member_add(*, actor: Person, case: Case, person: Person) -> CaseMember:
         case=case, person=person, defaults={"added_by": actor}
     )
     if created:
-        _audit(actor, Action.CREATE, case, member, member=str(person.code))
+        audit_case(actor, Action.CREATE, case, member, member=str(person.code))
     return member
 
 
@@ -361,7 +365,7 @@ def member_remove(*, actor: Person, case: Case, person: Person) -> None:
         raise ValidationError(_("Du kan inte ta bort dig själv från ärendet."))
     deleted, _rows = CaseMember.objects.filter(case=case, person=person).delete()
     if deleted:
-        _audit(actor, Action.DELETE, case, case, member=str(person.code))
+        audit_case(actor, Action.DELETE, case, case, member=str(person.code))
 
 
 @transaction.atomic
@@ -398,7 +402,7 @@ def note_create(
     )
     note.full_clean()
     note.save()
-    _audit(actor, Action.CREATE, case, note, category=category.slug)
+    audit_case(actor, Action.CREATE, case, note, category=category.slug)
     return note
 
 
@@ -432,7 +436,7 @@ def _move(actor: Person, case: Case, to_state: str, reason: str) -> CaseTransiti
             ended_on=case.closed_on
         )
     case.save()
-    _audit(actor, Action.UPDATE, case, case, state_from=from_state, state_to=to_state)
+    audit_case(actor, Action.UPDATE, case, case, state_from=from_state, state_to=to_state)
     return transition
 
 
@@ -512,7 +516,7 @@ def recommendation_record(
     )
     entry.full_clean()
     entry.save()
-    _audit(actor, Action.CREATE, case, entry, recommendation=recommendation)
+    audit_case(actor, Action.CREATE, case, entry, recommendation=recommendation)
     return entry
 
 
@@ -553,7 +557,7 @@ def information_record(
         item.full_clean()
         item.save()
         given.append(item)
-    _audit(actor, Action.CREATE, case, case, information_points=sorted(set(points)))
+    audit_case(actor, Action.CREATE, case, case, information_points=sorted(set(points)))
     return given
 
 
@@ -614,7 +618,7 @@ def decision_record(
     decision.full_clean()
     decision.save()
     case.decided_on = decided_on
-    _audit(actor, Action.CREATE, case, decision, legal_basis=legal_basis)
+    audit_case(actor, Action.CREATE, case, decision, legal_basis=legal_basis)
     _move(
         actor,
         case,
@@ -685,7 +689,7 @@ def group_assign(
         changes[field] = str(person.code) if person else None
     if changes:
         case.save(update_fields=[*changes, "updated_at"])
-        _audit(actor, Action.UPDATE, case, case, **changes)
+        audit_case(actor, Action.UPDATE, case, case, **changes)
     return case
 
 
@@ -705,7 +709,7 @@ def mandate_set(*, actor: Person, case: Case, person: Person, has_mandate: bool)
         )
     else:
         open_periods.update(has_mandate=has_mandate)
-    _audit(actor, Action.UPDATE, case, case, member=str(person.code), has_mandate=has_mandate)
+    audit_case(actor, Action.UPDATE, case, case, member=str(person.code), has_mandate=has_mandate)
 
 
 @transaction.atomic
@@ -724,7 +728,7 @@ def profile_save(*, actor: Person, case: Case, **fields: Any) -> CaseProfile:
         profile.main_drug = ""
     profile.full_clean()
     profile.save()
-    _audit(actor, Action.UPDATE, case, profile, fields=sorted(fields))
+    audit_case(actor, Action.UPDATE, case, profile, fields=sorted(fields))
     return profile
 
 
@@ -760,7 +764,7 @@ def outcome_count_save(
     ).first() or OutcomeCount(
         case=case,
         owner=actor.organisation,
-        category=_category(MEASURE_CATEGORY[Measure(measure)]),
+        category=category_by_slug(MEASURE_CATEGORY[Measure(measure)]),
         created_by=actor,
         period=period,
         measure=measure,
@@ -770,7 +774,7 @@ def outcome_count_save(
     item.period_end = period_end
     item.full_clean()
     item.save()
-    _audit(actor, Action.UPDATE, case, item, period=period, measure=measure)
+    audit_case(actor, Action.UPDATE, case, item, period=period, measure=measure)
     return item
 
 
@@ -812,7 +816,7 @@ def case_close(*, actor: Person, case: Case, closed_on: date, reason: str, summa
                 months_after=n,
                 due_on=add_months(closed_on, n),
             )
-    _audit(actor, Action.CREATE, case, closure, reason=reason)
+    audit_case(actor, Action.CREATE, case, closure, reason=reason)
     case.closed_on = closed_on
     _move(actor, case, CaseState.CLOSED, str(ClosureReason(reason).label))
     return closure
@@ -843,10 +847,7 @@ def followup_record(
     followup.situation = situation.strip()
     followup.full_clean()
     followup.save()
-    _audit(actor, Action.UPDATE, case, followup, months_after=followup.months_after)
+    audit_case(actor, Action.UPDATE, case, followup, months_after=followup.months_after)
     if not FollowUp.objects.filter(case=case, done_on__isnull=True).exists():
         _move(actor, case, CaseState.FOLLOWED_UP, _("Alla uppföljningar efter avslut är gjorda."))
     return followup
-
-
-audit_case = _audit

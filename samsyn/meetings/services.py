@@ -25,9 +25,8 @@ from samsyn.audit.models import Action
 from samsyn.cases.lifecycle import HAD_SIG
 from samsyn.cases.models import Case, CaseMember, Guardian
 from samsyn.cases.rules import require_member, runs_case
-from samsyn.cases.services import _audit
+from samsyn.cases.services import audit_case, category_by_slug
 from samsyn.consent import policy
-from samsyn.consent.models import DataCategory
 from samsyn.meetings.calendar import meeting_ics, meeting_title
 from samsyn.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus
 from samsyn.organisations.models import Organisation, Person
@@ -57,16 +56,6 @@ def _require_runs_case(actor: Person, case: Case) -> None:
     require_member(actor, case)
     if not runs_case(actor, case):
         raise PermissionDenied(_("Bara ärendets samordnare och handläggare kan göra detta."))
-
-
-def _category() -> DataCategory:
-    category = DataCategory.objects.filter(slug=MEETING_CATEGORY).first()
-    if category is None:
-        raise ValidationError(
-            _("Kategorin %(slug)s saknas. Be en administratör lägga tillbaka den.")
-            % {"slug": MEETING_CATEGORY}
-        )
-    return category
 
 
 def _require_meeting_of(meeting: Meeting, case: Case) -> None:
@@ -173,7 +162,7 @@ def meeting_plan(
     meeting = Meeting(
         case=case,
         owner=case.owner,
-        category=_category(),
+        category=category_by_slug(MEETING_CATEGORY),
         created_by=actor,
         kind=kind,
         starts_at=starts_at,
@@ -189,7 +178,7 @@ def meeting_plan(
         + [Attendance(meeting=meeting, guardian=g) for g in guardians]
         + ([Attendance(meeting=meeting, is_youth=True)] if invite_youth else [])
     )
-    _audit(
+    audit_case(
         actor,
         Action.CREATE,
         case,
@@ -296,7 +285,7 @@ def meeting_invite(
         ics=meeting_ics(meeting, link=link),
     )
     without = [p for p in people if not p.email]
-    _audit(
+    audit_case(
         actor,
         Action.UPDATE,
         case,
@@ -351,7 +340,7 @@ def meeting_prepare(
     meeting.youth_prepared_on = youth_prepared_on
     meeting.full_clean()
     meeting.save(update_fields=[*fields, "youth_prepared_on", "updated_at"])
-    _audit(
+    audit_case(
         actor,
         Action.UPDATE,
         case,
@@ -439,7 +428,7 @@ def meeting_record(
     meeting.full_clean()
     meeting.save(update_fields=["held_on", "minutes", "status", "updated_at"])
     present = [a for a in [*invited.values(), *added] if a.attended]
-    _audit(
+    audit_case(
         actor,
         Action.UPDATE,
         case,
@@ -580,5 +569,5 @@ def meeting_cancel(
             },
             ics=meeting_ics(meeting, link=meeting_link(meeting, base_url)),
         )
-    _audit(actor, Action.UPDATE, case, meeting, status=MeetingStatus.CANCELLED)
+    audit_case(actor, Action.UPDATE, case, meeting, status=MeetingStatus.CANCELLED)
     return meeting

@@ -9,7 +9,6 @@ Rule: a fixed number of queries, whatever the number of goals, activities or rev
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from samsyn.cases.models import Case, CaseMember
 from samsyn.cases.rules import runs_case
+from samsyn.cases.selectors import decide_all
 from samsyn.consent import policy
 from samsyn.consent.selectors import CaseHeader, case_header
 from samsyn.lib.lookup import get_by_code_or_404
@@ -37,23 +37,6 @@ Hidden = list[tuple[str, str, int]]  # (owner, category, count) the viewer may n
 
 def _hidden(counter: Counter[tuple[str, str]]) -> Hidden:
     return [(owner, category, n) for (owner, category), n in sorted(counter.items())]
-
-
-def _decide_all(
-    access: policy.CaseAccess, items: Iterable[Any], hidden: Counter[tuple[str, str]]
-) -> list[tuple[Any, policy.Decision]]:
-    """Decide each item, queue the decision for the audit log, count what is hidden."""
-    decided = []
-    for item in items:
-        decision = access.note(
-            access.decide_item(item),
-            object_type=item._meta.label_lower,
-            object_code=str(item.code),
-        )
-        decided.append((item, decision))
-        if not decision.allowed:
-            hidden[(decision.owner_name, decision.category_name)] += 1
-    return decided
 
 
 @dataclass(frozen=True)
@@ -130,7 +113,7 @@ def _interventions(
     access: policy.CaseAccess, viewer: Person, identified: bool, hidden: Counter[tuple[str, str]]
 ) -> list[OrganisationInterventions]:
     by_owner: dict[str, list[InterventionView]] = {}
-    for item, decision in _decide_all(
+    for item, decision in decide_all(
         access,
         Intervention.objects.filter(case=access.case).select_related(
             "kind", "decided_by", "owner", "category"
@@ -154,7 +137,7 @@ def plan_page(*, viewer: Person, case: Case) -> PlanPage:
     identified = _identity(access)
     hidden: Counter[tuple[str, str]] = Counter()
 
-    plans = _decide_all(
+    plans = decide_all(
         access, ActionPlan.objects.filter(case=case).select_related("owner", "category"), hidden
     )
     plan, plan_why = None, ""
@@ -163,14 +146,14 @@ def plan_page(*, viewer: Person, case: Case) -> PlanPage:
             plan, plan_why = item, decision.explain(identified=identified)
 
     goals: dict[int, GoalView] = {}
-    for item, decision in _decide_all(
+    for item, decision in decide_all(
         access, SubGoal.objects.filter(case=case).select_related("owner", "category"), hidden
     ):
         if decision.allowed:
             goals[item.pk] = GoalView(item, decision.explain(identified=identified))
 
     loose: list[ActivityView] = []
-    for item, decision in _decide_all(
+    for item, decision in decide_all(
         access,
         Activity.objects.filter(case=case).select_related(
             "responsible_person", "responsible_organisation", "meeting", "owner"
@@ -186,7 +169,7 @@ def plan_page(*, viewer: Person, case: Case) -> PlanPage:
         else:
             loose.append(view)
 
-    for item, decision in _decide_all(
+    for item, decision in decide_all(
         access,
         GoalReview.objects.filter(case=case).select_related("meeting", "created_by", "owner"),
         hidden,

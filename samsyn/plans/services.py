@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from samsyn.audit.models import Action
 from samsyn.cases.models import Case, CaseMember
 from samsyn.cases.rules import require_member, runs_case
-from samsyn.cases.services import _audit
+from samsyn.cases.services import audit_case, category_by_slug
 from samsyn.consent.models import DataCategory
 from samsyn.organisations.models import Organisation, Person
 from samsyn.plans.models import (
@@ -34,15 +34,6 @@ from samsyn.plans.models import (
 )
 
 PLAN_CATEGORY = "plan"
-
-
-def _category(slug: str) -> DataCategory:
-    category = DataCategory.objects.filter(slug=slug).first()
-    if category is None:
-        raise ValidationError(
-            _("Kategorin %(slug)s saknas. Be en administratör lägga tillbaka den.") % {"slug": slug}
-        )
-    return category
 
 
 def _require_runs_case(actor: Person, case: Case) -> None:
@@ -131,7 +122,7 @@ def activity_create(
     activity = Activity(
         case=case,
         owner=actor.organisation,
-        category=_category(PLAN_CATEGORY),
+        category=category_by_slug(PLAN_CATEGORY),
         created_by=actor,
         subgoal=subgoal,
         description=description.strip(),
@@ -144,7 +135,7 @@ def activity_create(
     )
     activity.full_clean()
     activity.save()
-    _audit(
+    audit_case(
         actor,
         Action.CREATE,
         case,
@@ -171,7 +162,7 @@ def activity_done(*, actor: Person, case: Case, activity: Activity, done_on: dat
     activity.done_on = done_on
     activity.full_clean()
     activity.save(update_fields=["done_on", "updated_at"])
-    _audit(actor, Action.UPDATE, case, activity, done_on=done_on.isoformat())
+    audit_case(actor, Action.UPDATE, case, activity, done_on=done_on.isoformat())
     return activity
 
 
@@ -201,7 +192,7 @@ def goal_review_record(
     review = GoalReview(
         case=case,
         owner=case.owner,
-        category=_category(PLAN_CATEGORY),
+        category=category_by_slug(PLAN_CATEGORY),
         created_by=actor,
         subgoal=subgoal,
         meeting=meeting,
@@ -215,7 +206,7 @@ def goal_review_record(
     if before != status:
         subgoal.status = status
         subgoal.save(update_fields=["status", "updated_at"])
-    _audit(actor, Action.CREATE, case, review, before=before, after=status)
+    audit_case(actor, Action.CREATE, case, review, before=before, after=status)
     return review
 
 
@@ -233,14 +224,14 @@ def plan_save(*, actor: Person, case: Case, long_term_goal: str) -> ActionPlan:
     creating = plan is None
     if plan is None:
         plan = ActionPlan(
-            case=case, owner=case.owner, category=_category(PLAN_CATEGORY), created_by=actor
+            case=case, owner=case.owner, category=category_by_slug(PLAN_CATEGORY), created_by=actor
         )
     elif plan.long_term_goal == long_term_goal.strip():
         return plan
     plan.long_term_goal = long_term_goal.strip()
     plan.full_clean()
     plan.save()
-    _audit(
+    audit_case(
         actor,
         Action.CREATE if creating else Action.UPDATE,
         case,
@@ -282,7 +273,7 @@ def subgoal_save(
         subgoal = SubGoal(
             case=case,
             owner=case.owner,
-            category=_category(PLAN_CATEGORY),
+            category=category_by_slug(PLAN_CATEGORY),
             created_by=actor,
             plan=plan,
         )
@@ -294,7 +285,7 @@ def subgoal_save(
         subgoal.status = status
     subgoal.full_clean()
     subgoal.save()
-    _audit(
+    audit_case(
         actor,
         Action.CREATE if creating else Action.UPDATE,
         case,
@@ -315,7 +306,7 @@ def subgoal_remove(*, actor: Person, case: Case, subgoal: SubGoal) -> SubGoal:
         raise ValidationError({"subgoal": _("Delmålet är redan borttaget.")})
     subgoal.is_active = False
     subgoal.save(update_fields=["is_active", "updated_at"])
-    _audit(actor, Action.UPDATE, case, subgoal, is_active=False)
+    audit_case(actor, Action.UPDATE, case, subgoal, is_active=False)
     return subgoal
 
 
@@ -439,18 +430,20 @@ def plan_agree(*, actor: Person, case: Case, agreed_on: date) -> PlanVersion:
     version.save()
     plan.version = version.number
     plan.save(update_fields=["version", "updated_at"])
-    _audit(actor, Action.CREATE, case, plan, version=version.number, changes=len(version.changes))
+    audit_case(
+        actor, Action.CREATE, case, plan, version=version.number, changes=len(version.changes)
+    )
     return version
 
 
 # --- interventions --------------------------------------------------------------------------
 
 
-def _intervention_category(organisation: Organisation) -> DataCategory:
+def _interventioncategory_by_slug(organisation: Organisation) -> DataCategory:
     """The organisation's own category (its kind's slug: socialtjanst, polis, skola…), else
     the plan's."""
     own = DataCategory.objects.filter(slug=organisation.kind).first()
-    return own or _category(PLAN_CATEGORY)
+    return own or category_by_slug(PLAN_CATEGORY)
 
 
 @transaction.atomic
@@ -489,7 +482,7 @@ def intervention_save(
         intervention = Intervention(
             case=case,
             owner=organisation,
-            category=_intervention_category(organisation),
+            category=_interventioncategory_by_slug(organisation),
             created_by=actor,
         )
     before = {
@@ -505,7 +498,7 @@ def intervention_save(
     intervention.status = status
     intervention.full_clean()
     intervention.save()
-    _audit(
+    audit_case(
         actor,
         Action.CREATE if creating else Action.UPDATE,
         case,
