@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from samsyn.cases.models import CaseItem
 
@@ -16,7 +17,7 @@ from samsyn.cases.models import CaseItem
 class LifeDomain(models.TextChoices):
     SCHOOL = "skola", _("Skola/sysselsättning")
     HEALTH = "halsa", _("Hälsa")
-    LEISURE = "fritid", _("Fritid")
+    LEISURE = "fritid", pgettext_lazy("livsområde", "Fritid")
     CRIME = "kriminalitet", _("Kriminalitet")
     FRIENDS = "kamrater", _("Kamrater")
     FAMILY = "familj", _("Familj")
