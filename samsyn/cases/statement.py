@@ -14,11 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import weasyprint
-from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +25,7 @@ from samsyn.cases.models import Case
 from samsyn.cases.rules import runs_case
 from samsyn.cases.selectors import case_get_for_viewer
 from samsyn.consent import policy
+from samsyn.lib.pdf import render_pdf
 from samsyn.lib.personnummer import display
 from samsyn.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus
 from samsyn.organisations.models import Person
@@ -232,10 +230,9 @@ def statement_build(*, viewer: Person, case: Case, today: date | None = None) ->
 
 def statement_pdf(*, request: HttpRequest, viewer: Person, statement: Statement) -> bytes:
     """The summary as a PDF (WeasyPrint; nothing is fetched), with an audit entry (export)."""
-    html = render_to_string("cases/statement_pdf.html", {"statement": statement}, request=request)
-    base = settings.BASE_DIR / "samsyn" / "static"
-    document = weasyprint.HTML(string=html, base_url=str(base), url_fetcher=_refuse_fetch)
-    body = bytes(document.write_pdf())
+    body = render_pdf(
+        request=request, template="cases/statement_pdf.html", context={"statement": statement}
+    )
     case = statement.case
     audit_record(
         actor=viewer,
@@ -248,7 +245,3 @@ def statement_pdf(*, request: HttpRequest, viewer: Person, statement: Statement)
         detail={"format": "pdf", "made_on": timezone.localdate().isoformat()},
     )
     return body
-
-
-def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    raise ValueError(f"the court summary fetches nothing: {url}")

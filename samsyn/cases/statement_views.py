@@ -15,6 +15,7 @@ from django.shortcuts import render
 from samsyn.cases import statement as statements
 from samsyn.consent.selectors import case_header
 from samsyn.lib.http import AuthedHttpRequest
+from samsyn.lib.pdf import pdf_response
 
 
 @login_required
@@ -34,8 +35,4 @@ def statement_pdf(request: AuthedHttpRequest, code: UUID) -> HttpResponse:
     case = statements.statement_case_get_for_viewer(viewer=viewer, code=code)
     built = statements.statement_build(viewer=viewer, case=case)
     body = statements.statement_pdf(request=request, viewer=viewer, statement=built)
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="yttrande-underlag-{case.anonymous_code}.pdf"'
-    )
-    return response
+    return pdf_response(body, f"yttrande-underlag-{case.anonymous_code}.pdf", attachment=True)

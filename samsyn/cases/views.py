@@ -46,12 +46,12 @@ from samsyn.cases.models import (
     LegalBasis,
     ReferralKind,
 )
-from samsyn.cases.pdf import render_information_sheet
 from samsyn.cases.rules import REFERRAL_KIND_OF, refers_cases, runs_case
 from samsyn.consent import policy
 from samsyn.consent.selectors import active_categories, case_header
 from samsyn.lib import personnummer as pnr
 from samsyn.lib.http import AuthedHttpRequest
+from samsyn.lib.pdf import pdf_response, render_pdf
 from samsyn.organisations.forms import apply_service_error
 from samsyn.organisations.models import District, Organisation, OrganisationKind, Person
 
@@ -552,7 +552,9 @@ def information_sheet(request: AuthedHttpRequest, code: UUID) -> HttpResponse:
 @login_required
 def information_sheet_pdf(request: AuthedHttpRequest, code: UUID) -> HttpResponse:
     case = selectors.case_get_for_viewer(viewer=request.user, code=code)
-    body = render_information_sheet(request=request, context=_sheet_context(case))
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="vad-ar-en-social-insatsgrupp.pdf"'
-    return response
+    body = render_pdf(
+        request=request,
+        template="cases/information_sheet_pdf.html",
+        context=_sheet_context(case),
+    )
+    return pdf_response(body, "vad-ar-en-social-insatsgrupp.pdf")

@@ -1,7 +1,6 @@
 """The printable consent form: exactly the chosen organisations and categories, never a waiver.
 
-Rendered from a template with WeasyPrint. The base URL is a local directory, so rendering
-never fetches anything over the network.
+Rendered from a template by `samsyn.lib.pdf`, which never fetches anything over the network.
 """
 
 from __future__ import annotations
@@ -10,16 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import weasyprint
-from django.conf import settings
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from samsyn.cases.models import Case, Guardian
 from samsyn.consent import policy
 from samsyn.consent.models import AgeRule, Consent, DataCategory
 from samsyn.lib import personnummer as pnr
+from samsyn.lib.pdf import render_pdf
 from samsyn.organisations.models import Organisation
 
 
@@ -73,21 +70,13 @@ def identity_line(case: Case) -> str:
 
 
 def render_consent_form(*, request: HttpRequest, content: ConsentFormContent) -> bytes:
-    html = render_to_string(
-        "consent/form_pdf.html",
-        {
+    return render_pdf(
+        request=request,
+        template="consent/form_pdf.html",
+        context={
             "content": content,
             "youth": content.case.youth,
             "identity_line": identity_line(content.case),
             "age_rule_label": AgeRule(content.age_rule).label,
         },
-        request=request,
     )
-    base = settings.BASE_DIR / "samsyn" / "static"
-    document = weasyprint.HTML(string=html, base_url=str(base), url_fetcher=_refuse_fetch)
-    return bytes(document.write_pdf())
-
-
-def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    # The form needs no images or style sheets; nothing a template says may be fetched.
-    raise ValueError(f"consent form PDF fetches nothing: {url}")

@@ -43,6 +43,7 @@ from samsyn.consent.pdf import (
 )
 from samsyn.lib.csvexport import chunked, csv_download
 from samsyn.lib.http import AuthedHttpRequest
+from samsyn.lib.pdf import pdf_response
 from samsyn.organisations.forms import apply_service_error
 from samsyn.organisations.models import Person
 from samsyn.organisations.selectors import policy_for
@@ -291,10 +292,7 @@ def _pdf_response(
             "recipients": sorted(str(o.code) for o in content.recipients),
         },
     )
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(body, filename)
 
 
 @login_required

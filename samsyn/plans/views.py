@@ -28,6 +28,7 @@ from samsyn.cases.models import Case
 from samsyn.cases.rules import runs_case
 from samsyn.cases.selectors import case_get_for_viewer
 from samsyn.lib.http import AuthedHttpRequest
+from samsyn.lib.pdf import pdf_response, render_pdf
 from samsyn.organisations.forms import apply_service_error
 from samsyn.plans import selectors, services
 from samsyn.plans.forms import (
@@ -41,7 +42,6 @@ from samsyn.plans.forms import (
     SubGoalForm,
     SubGoalRefForm,
 )
-from samsyn.plans.pdf import render_plan_pdf
 from samsyn.plans.selectors import PlanPage
 
 
@@ -375,7 +375,7 @@ def _pdf(request: AuthedHttpRequest, code: UUID, *, template: str, filename: str
     page = selectors.plan_page(viewer=viewer, case=case)
     if page.plan is None:
         raise Http404
-    body = render_plan_pdf(
+    body = render_pdf(
         request=request,
         template=template,
         context={"page": page, "printed_on": timezone.localdate()},
@@ -390,10 +390,7 @@ def _pdf(request: AuthedHttpRequest, code: UUID, *, template: str, filename: str
         municipality_code=case.municipality.code,
         detail={"format": "pdf", "document": filename, "version": page.plan.version},
     )
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(body, filename)
 
 
 @login_required
