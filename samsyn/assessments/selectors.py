@@ -29,18 +29,12 @@ from samsyn.assessments.models import (
 )
 from samsyn.assessments.scales import Trend, score_text, trend
 from samsyn.cases.models import Case
+from samsyn.cases.selectors import Hidden, hidden_summary
 from samsyn.consent import policy
 from samsyn.consent.selectors import CaseHeader, case_header
 from samsyn.lib.lookup import get_by_code_or_404
 from samsyn.organisations.models import Instrument, InstrumentDomain, Person
 from samsyn.organisations.selectors import policy_for
-
-Hidden = list[tuple[str, str, int]]  # (owner, category, count) the viewer may not see
-
-
-def _hidden(counter: Counter[tuple[str, str]]) -> Hidden:
-    return [(owner, category, n) for (owner, category), n in sorted(counter.items())]
-
 
 # --- the checklist ------------------------------------------------------------------------
 
@@ -149,7 +143,7 @@ def assessments_for_case(
                 why=decision.explain(identified=named),
             )
         )
-    return AssessmentList(items=items, hidden=_hidden(hidden))
+    return AssessmentList(items=items, hidden=hidden_summary(hidden))
 
 
 # --- measurements and their comparison ----------------------------------------------------
@@ -278,7 +272,7 @@ def measurements_for_case(
         _comparison(instrument, listed)
         for instrument, listed in sorted(grouped.values(), key=lambda e: e[0].short_name)
     ]
-    return MeasurementOverview(comparisons=comparisons, hidden=_hidden(hidden))
+    return MeasurementOverview(comparisons=comparisons, hidden=hidden_summary(hidden))
 
 
 # --- pages --------------------------------------------------------------------------------

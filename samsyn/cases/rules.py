@@ -34,6 +34,13 @@ def require_member(actor: Person, case: Case) -> None:
         raise PermissionDenied(_("Du deltar inte i ärendet."))
 
 
+def require_runs_case(actor: Person, case: Case) -> None:
+    """Only the owner's coordinators and case officers taking part in the case run it."""
+    require_member(actor, case)
+    if not runs_case(actor, case):
+        raise PermissionDenied(_("Bara ärendets samordnare och handläggare kan göra detta."))
+
+
 def refers_cases(person: Person) -> bool:
     """Any professional in a municipality may refer a youth (aktualisera) to social services."""
     organisation = person.organisation

@@ -101,7 +101,7 @@ class CasePage:
     guardians: list[Guardian]  # empty unless identity is allowed
     members: list[CaseMember]
     notes: list[NoteView]
-    hidden: list[tuple[str, str, int]]  # (owner, category, count) the viewer cannot see
+    hidden: Hidden  # (owner, category, count) the viewer cannot see
     runs_case: bool
 
 
@@ -145,7 +145,7 @@ def case_page(*, viewer: Person, case: Case) -> CasePage:
         guardians=guardians,
         members=members,
         notes=notes,
-        hidden=[(owner, category, n) for (owner, category), n in sorted(hidden.items())],
+        hidden=hidden_summary(hidden),
         runs_case=runs_case(viewer, case),
     )
 
@@ -217,10 +217,18 @@ class LifecyclePage:
     timeline: list[TimelineEntry]
     representations: list[Representation]
     members: list[CaseMember]
-    hidden: list[tuple[str, str, int]]
+    hidden: Hidden
     has_live_consent: bool
     recommendations: list[PreparationRecommendation]
     missing_kinds: list[str]  # actor kinds local policy requires but nobody represents
+
+
+Hidden = list[tuple[str, str, int]]  # (owner, category, count) the viewer may not see
+
+
+def hidden_summary(counter: Counter[tuple[str, str]]) -> Hidden:
+    """What the viewer may not see, as (owner, category, count) rows in a stable order."""
+    return [(owner, category, n) for (owner, category), n in sorted(counter.items())]
 
 
 def decide_all(
@@ -329,7 +337,7 @@ def lifecycle_page(*, viewer: Person, case: Case) -> LifecyclePage:
         timeline=timeline,
         representations=representations,
         members=members,
-        hidden=[(owner, category, n) for (owner, category), n in sorted(hidden.items())],
+        hidden=hidden_summary(hidden),
         has_live_consent=any(c.is_live(access.today) for c in access.consents),
         recommendations=list(case.recommendations.select_related("recorded_by")),
         missing_kinds=missing_actor_kinds(
@@ -350,7 +358,7 @@ class ProfilePage:
     profile: Shown | None
     profile_hidden: bool
     counts: list[Shown]
-    hidden: list[tuple[str, str, int]]
+    hidden: Hidden
     age_at_start: int | None
     legal_basis: str
 
@@ -381,7 +389,7 @@ def profile_page(*, viewer: Person, case: Case) -> ProfilePage:
         profile=shown_profile,
         profile_hidden=bool(profiles) and shown_profile is None,
         counts=[Shown(c, d.explain(identified=identified)) for c, d in counts if d.allowed],
-        hidden=[(owner, category, n) for (owner, category), n in sorted(hidden.items())],
+        hidden=hidden_summary(hidden),
         age_at_start=case.youth.age(start) if (start and identified) else None,
         legal_basis=decision.get_legal_basis_display() if decision else "",
     )

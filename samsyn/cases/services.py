@@ -50,6 +50,7 @@ from samsyn.cases.rules import (
     opens_cases,
     refers_cases,
     require_member,
+    require_runs_case,
     runs_case,
 )
 from samsyn.consent.models import Consent, DataCategory
@@ -58,12 +59,6 @@ from samsyn.lib.dates import add_months
 from samsyn.lib.personnummer import age_on
 from samsyn.organisations.models import District, Organisation, OrganisationKind, Person, Role
 from samsyn.organisations.selectors import policy_for
-
-
-def _require_runs_case(actor: Person, case: Case) -> None:
-    require_member(actor, case)
-    if not runs_case(actor, case):
-        raise PermissionDenied(_("Bara ärendets samordnare och handläggare kan göra detta."))
 
 
 def audit_case(actor: Person, action: str, case: Case, target: Any, **detail: Any) -> None:
@@ -317,7 +312,7 @@ def guardian_add(
     has_custody: bool = True,
 ) -> Guardian:
     """Register a guardian or legal representative of the case's youth."""
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     number = ""
     if personnummer.strip():
         try:
@@ -343,7 +338,7 @@ def guardian_add(
 @transaction.atomic
 def member_add(*, actor: Person, case: Case, person: Person) -> CaseMember:
     """Let a professional take part in the case. Rule: same municipality, active account."""
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     if (
         not person.is_active
         or person.organisation is None
@@ -360,7 +355,7 @@ def member_add(*, actor: Person, case: Case, person: Person) -> CaseMember:
 
 @transaction.atomic
 def member_remove(*, actor: Person, case: Case, person: Person) -> None:
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     if person.pk == actor.pk:
         raise ValidationError(_("Du kan inte ta bort dig själv från ärendet."))
     deleted, _rows = CaseMember.objects.filter(case=case, person=person).delete()
@@ -474,7 +469,7 @@ def case_transition(*, actor: Person, case: Case, to_state: str, reason: str) ->
     """Move the case to another state, with the reason. Rule: the coordinator or case officer
     of the owner organisation moves it, only along `lifecycle.ALLOWED`, only when the target
     state's conditions are met; decisions, closures and follow-ups have their own services."""
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     _lock(case)
     if to_state not in CaseState.values:
         raise ValidationError({"to_state": _("Okänt läge.")})
@@ -531,7 +526,7 @@ def information_record(
     note: str = "",
 ) -> list[InformationGiven]:
     """Record that the youth was told some of the six points, when and by whom."""
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     errors: dict[str, list[str]] = {}
     if not points:
         errors["points"] = [_("Kryssa i minst en punkt.")]
@@ -578,7 +573,7 @@ def decision_record(
     live consent; the decision-maker is a case officer or manager of the owner organisation; a
     court sanction (ungdomskontrakt) states what counts as misconduct.
     """
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     _lock(case)
     refused = refusal(case.state, CaseState.DECIDED)
     if refused:
@@ -644,7 +639,7 @@ def group_assign(
 ) -> Case:
     """Name the coordinator, the lead contact (lots) and the contact police officer. A change
     ends the previous person's period, so continuity can be reported. They join the case."""
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     errors: dict[str, list[str]] = {}
     for field, person in (
         ("coordinator", coordinator),
@@ -696,7 +691,7 @@ def group_assign(
 @transaction.atomic
 def mandate_set(*, actor: Person, case: Case, person: Person, has_mandate: bool) -> None:
     """Record whether a member may decide for their organisation at meetings."""
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     require_member(person, case)
     open_periods = Representation.objects.filter(case=case, person=person, ended_on__isnull=True)
     if not open_periods.exists():
@@ -715,7 +710,7 @@ def mandate_set(*, actor: Person, case: Case, person: Person, has_mandate: bool)
 @transaction.atomic
 def profile_save(*, actor: Person, case: Case, **fields: Any) -> CaseProfile:
     """Record the baseline variables (Huddinge list); one per case, updated in place."""
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     unknown = [c for c in fields.get("crime_types", []) if c not in CrimeType.values]
     if unknown:
         raise ValidationError({"crime_types": _("Okänd brottstyp.")})
@@ -783,7 +778,7 @@ def case_close(*, actor: Person, case: Case, closed_on: date, reason: str, summa
     """Close the case with a reason and a summary. When a SIG had been granted, the follow-ups
     of local policy (6 and 12 months by default) are scheduled and the youth is offered to
     evaluate the SIG."""
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     _lock(case)
     refused = refusal(case.state, CaseState.CLOSED)
     if refused:
@@ -827,7 +822,7 @@ def followup_record(
     *, actor: Person, case: Case, followup: FollowUp, done_on: date, situation: str
 ) -> FollowUp:
     """Record a follow-up after closure; when the last one is done the case is "efterföljd"."""
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     _lock(case)
     if followup.case_id != case.pk:
         raise ValidationError(_("Uppföljningen hör inte till ärendet."))

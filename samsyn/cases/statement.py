@@ -23,7 +23,7 @@ from samsyn.audit.models import Action
 from samsyn.audit.services import audit_record
 from samsyn.cases.models import Case
 from samsyn.cases.rules import runs_case
-from samsyn.cases.selectors import case_get_for_viewer
+from samsyn.cases.selectors import case_get_for_viewer, hidden_summary
 from samsyn.consent import policy
 from samsyn.lib.pdf import render_pdf
 from samsyn.lib.personnummer import display
@@ -223,7 +223,7 @@ def statement_build(*, viewer: Person, case: Case, today: date | None = None) ->
             )
             for i in interventions
         ],
-        hidden=[(owner, category, n) for (owner, category), n in sorted(hidden.items())],
+        hidden=hidden_summary(hidden),
         made_on=access.today,
     )
 

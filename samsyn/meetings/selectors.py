@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from samsyn.cases.models import Case, CaseMember, Guardian, Representation
 from samsyn.cases.rules import runs_case
+from samsyn.cases.selectors import Hidden, hidden_summary
 from samsyn.consent import policy
 from samsyn.consent.selectors import CaseHeader, case_header
 from samsyn.lib.lookup import get_by_code_or_404
@@ -32,8 +33,6 @@ from samsyn.meetings.models import Attendance, Meeting, MeetingKind, MeetingStat
 from samsyn.organisations.models import LocalPolicy, Organisation, Person
 from samsyn.organisations.selectors import policy_for
 from samsyn.plans.models import Activity, GoalReview, SubGoal
-
-Hidden = list[tuple[str, str, int]]  # (owner, category, count) the viewer may not see
 
 
 @dataclass(frozen=True)
@@ -219,10 +218,6 @@ def _mandates(case: Case) -> set[int]:
     )
 
 
-def _hidden(counter: Counter[tuple[str, str]]) -> Hidden:
-    return [(owner, category, n) for (owner, category), n in sorted(counter.items())]
-
-
 # --- the list of a case's meetings -----------------------------------------------------------
 
 
@@ -306,7 +301,7 @@ def meetings_page(*, viewer: Person, case: Case) -> MeetingsPage:
         premeeting_policy=bool(local and local.premeeting),
         continuity_dates=dates,
         continuity=continuity,
-        hidden=_hidden(hidden),
+        hidden=hidden_summary(hidden),
     )
 
 
@@ -410,7 +405,7 @@ def meeting_page(*, viewer: Person, case: Case, meeting: Meeting) -> MeetingPage
             for pk, (m, d) in decided.items()
             if pk != meeting.pk
         ],
-        hidden=_hidden(hidden),
+        hidden=hidden_summary(hidden),
     )
 
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal, NamedTuple
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from samsyn.audit.models import Action
 from samsyn.cases.lifecycle import HAD_SIG
 from samsyn.cases.models import Case, CaseMember, Guardian
-from samsyn.cases.rules import require_member, runs_case
+from samsyn.cases.rules import require_runs_case
 from samsyn.cases.services import audit_case, category_by_slug
 from samsyn.consent import policy
 from samsyn.meetings.calendar import meeting_ics, meeting_title
@@ -50,12 +50,6 @@ class PlannedMeeting(NamedTuple):
 class InvitationSent(NamedTuple):
     sent_to: list[Person]
     without_email: list[Person]
-
-
-def _require_runs_case(actor: Person, case: Case) -> None:
-    require_member(actor, case)
-    if not runs_case(actor, case):
-        raise PermissionDenied(_("Bara ärendets samordnare och handläggare kan göra detta."))
 
 
 def _require_meeting_of(meeting: Meeting, case: Case) -> None:
@@ -112,7 +106,7 @@ def meeting_plan(
     default except to a förmöte. Warns (does not refuse) about invited professionals whose
     organisation receives nothing for want of consent.
     """
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     invite = list(dict.fromkeys(invite))
     guardians = list(dict.fromkeys(invite_guardians))
     if invite_youth is None:
@@ -244,7 +238,7 @@ def meeting_invite(
     case's anonymous code, the time, the place and a link to the meeting page: nothing about
     the youth. Sending again is allowed (after a change of time or place).
     """
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     _require_meeting_of(meeting, case)
     _lock(meeting)
     if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.INVITED):
@@ -316,7 +310,7 @@ def meeting_prepare(
     Rules: not for a förmöte (the youth does not come) nor a cancelled meeting; the youth
     cannot have been prepared in the future.
     """
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     _require_meeting_of(meeting, case)
     _lock(meeting)
     errors: dict[str, list[str]] = {}
@@ -369,7 +363,7 @@ def meeting_record(
     added are case members (their organisation is recorded as it is today, for continuity);
     nobody but professionals at a förmöte.
     """
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     _require_meeting_of(meeting, case)
     _lock(meeting)
     errors: dict[str, list[str]] = {}
@@ -467,7 +461,7 @@ def meeting_decide(
     """A concrete decision of the meeting: who does what by when, recorded as an activity of
     the plan that points to the meeting. Rules: the meeting is held and is not a förmöte;
     the rest is `plans.services.activity_create`'s."""
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     _require_meeting_of(meeting, case)
     _require_decisions_possible(meeting)
     return plans.activity_create(
@@ -498,7 +492,7 @@ def meeting_follow_up(
     Rules: the meeting is held and is not a förmöte; at least one sub-goal; each sub-goal once
     and still in the plan; the rest is `plans.services.goal_review_record`'s.
     """
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     _require_meeting_of(meeting, case)
     _require_decisions_possible(meeting)
     if not reviews:
@@ -531,7 +525,7 @@ def meeting_cancel(
 ) -> Meeting:
     """Cancel a meeting that has not been held. When the invitation was sent, the invited
     professionals get a cancellation (with an .ics that removes it from their calendars)."""
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     _require_meeting_of(meeting, case)
     _lock(meeting)
     if meeting.status in (MeetingStatus.HELD, MeetingStatus.CANCELLED):

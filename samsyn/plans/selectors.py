@@ -16,7 +16,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from samsyn.cases.models import Case, CaseMember
 from samsyn.cases.rules import runs_case
-from samsyn.cases.selectors import decide_all
+from samsyn.cases.selectors import Hidden, decide_all, hidden_summary
 from samsyn.consent import policy
 from samsyn.consent.selectors import CaseHeader, case_header
 from samsyn.lib.lookup import get_by_code_or_404
@@ -31,12 +31,6 @@ from samsyn.plans.models import (
     PlanVersion,
     SubGoal,
 )
-
-Hidden = list[tuple[str, str, int]]  # (owner, category, count) the viewer may not see
-
-
-def _hidden(counter: Counter[tuple[str, str]]) -> Hidden:
-    return [(owner, category, n) for (owner, category), n in sorted(counter.items())]
 
 
 @dataclass(frozen=True)
@@ -206,7 +200,7 @@ def plan_page(*, viewer: Person, case: Case) -> PlanPage:
         loose_activities=loose,
         versions=versions,
         interventions=interventions,
-        hidden=_hidden(hidden),
+        hidden=hidden_summary(hidden),
         youth_first_name=case.youth.first_name if identified else "",
     )
 
@@ -230,7 +224,7 @@ def interventions_page(*, viewer: Person, case: Case) -> InterventionsPage:
         header=case_header(viewer=viewer, case=case, identified=identified),
         identified=identified,
         interventions=interventions,
-        hidden=_hidden(hidden),
+        hidden=hidden_summary(hidden),
     )
 
 

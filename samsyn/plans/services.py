@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from samsyn.audit.models import Action
 from samsyn.cases.models import Case, CaseMember
-from samsyn.cases.rules import require_member, runs_case
+from samsyn.cases.rules import require_member, require_runs_case, runs_case
 from samsyn.cases.services import audit_case, category_by_slug
 from samsyn.consent.models import DataCategory
 from samsyn.organisations.models import Organisation, Person
@@ -34,12 +34,6 @@ from samsyn.plans.models import (
 )
 
 PLAN_CATEGORY = "plan"
-
-
-def _require_runs_case(actor: Person, case: Case) -> None:
-    require_member(actor, case)
-    if not runs_case(actor, case):
-        raise PermissionDenied(_("Bara ärendets samordnare och handläggare kan göra detta."))
 
 
 def _require_same_case(item: Any, case: Case, field: str) -> None:
@@ -179,7 +173,7 @@ def goal_review_record(
 ) -> GoalReview:
     """Follow up a sub-goal (usually at a network meeting): its status then, and why. Sets the
     sub-goal's status. Rule: only the coordinator and case officers."""
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     errors: dict[str, list[str]] = {}
     if subgoal.case_id != case.pk:
         errors["subgoal"] = [_("Delmålet hör inte till planen.")]
@@ -217,7 +211,7 @@ def goal_review_record(
 def plan_save(*, actor: Person, case: Case, long_term_goal: str) -> ActionPlan:
     """Write (or rewrite) the long-term goal, in the youth's own words. Rule: only the
     coordinator and case officers; the plan is the owner organisation's, category "plan"."""
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     if not long_term_goal.strip():
         raise ValidationError({"long_term_goal": _("Skriv det långsiktiga målet.")})
     plan = ActionPlan.objects.select_for_update().filter(case=case).first()
@@ -255,7 +249,7 @@ def subgoal_save(
 ) -> SubGoal:
     """Add a sub-goal in a life domain, or change one. Rule: only the coordinator and case
     officers; a removed sub-goal is not changed."""
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     plan = _plan_of(case)
     errors: dict[str, list[str]] = {}
     if domain not in LifeDomain.values:
@@ -299,7 +293,7 @@ def subgoal_save(
 @transaction.atomic
 def subgoal_remove(*, actor: Person, case: Case, subgoal: SubGoal) -> SubGoal:
     """Take a sub-goal out of the plan; it is kept, inactive, with its history."""
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     if subgoal.case_id != case.pk:
         raise ValidationError({"subgoal": _("Delmålet hör inte till planen.")})
     if not subgoal.is_active:
@@ -408,7 +402,7 @@ def plan_changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[s
 def plan_agree(*, actor: Person, case: Case, agreed_on: date) -> PlanVersion:
     """Agree the plan as it stands: a new numbered version with what changed since the
     previous one. Rule: only the coordinator and case officers."""
-    _require_runs_case(actor, case)
+    require_runs_case(actor, case)
     plan = ActionPlan.objects.select_for_update().filter(case=case).first()
     if plan is None:
         raise ValidationError(_("Skriv först det långsiktiga målet i planen."))
