@@ -7,9 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from samsyn.assessments import selectors, services
 from samsyn.lib.http import AuthedHttpRequest
-from samsyn.organisations.forms import apply_service_error
+from samsyn.organisations.forms import submit
 from samsyn.organisations.models import Instrument
 
 
@@ -72,13 +70,12 @@ def _initial(instrument: Instrument) -> dict[str, Any]:
 
 
 def _save(request: AuthedHttpRequest, form: InstrumentForm, instrument: Instrument | None) -> bool:
-    try:
-        services.instrument_save(actor=request.user, instrument=instrument, **form.cleaned_data)
-    except ValidationError as exc:
-        apply_service_error(form, exc)
-        return False
-    messages.success(request, _("Instrumentet är sparat."))
-    return True
+    return submit(
+        request,
+        form,
+        lambda data: services.instrument_save(actor=request.user, instrument=instrument, **data),
+        _("Instrumentet är sparat."),
+    )
 
 
 @login_required
@@ -91,7 +88,7 @@ def instrument_list(request: AuthedHttpRequest) -> HttpResponse:
 def instrument_create(request: AuthedHttpRequest) -> HttpResponse:
     selectors.instrument_admin_require(viewer=request.user)
     form = InstrumentForm(request.POST or None, initial={"scale_min": 0, "scale_max": 2})
-    if request.method == "POST" and form.is_valid() and _save(request, form, None):
+    if request.method == "POST" and _save(request, form, None):
         return redirect("instruments:list")
     return render(
         request, "assessments/instrument_form.html", {"form": form, "editing": None, "title": ""}
@@ -103,7 +100,7 @@ def instrument_edit(request: AuthedHttpRequest, code: UUID) -> HttpResponse:
     instrument = selectors.instrument_get_for_admin(viewer=request.user, code=code)
     title = instrument.short_name  # before a refused save changes the instance
     form = InstrumentForm(request.POST or None, initial=_initial(instrument))
-    if request.method == "POST" and form.is_valid() and _save(request, form, instrument):
+    if request.method == "POST" and _save(request, form, instrument):
         return redirect("instruments:list")
     used = selectors.domains_in_use(instrument=instrument)
     context = {

@@ -11,9 +11,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,7 +21,7 @@ from samsyn.assessments.forms import AssessmentForm, InstrumentChoiceForm, Measu
 from samsyn.cases.selectors import case_get_for_viewer
 from samsyn.consent.selectors import active_categories
 from samsyn.lib.http import AuthedHttpRequest
-from samsyn.organisations.forms import apply_service_error
+from samsyn.organisations.forms import submit
 from samsyn.organisations.models import Person
 
 
@@ -55,14 +53,13 @@ def assessment_create(request: AuthedHttpRequest, code: UUID) -> HttpResponse:
     form = AssessmentForm(
         request.POST or None, categories=active_categories(), initial=_preselected(viewer)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assessment_record(actor=viewer, case=case, **form.service_data())
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Bedömningen är sparad."))
-            return redirect("assessments:overview", code=case.code)
+    if request.method == "POST" and submit(
+        request,
+        form,
+        lambda data: services.assessment_record(actor=viewer, case=case, **form.service_data()),
+        _("Bedömningen är sparad."),
+    ):
+        return redirect("assessments:overview", code=case.code)
     header = selectors.header_for_form(viewer=viewer, case=case)
     return render(request, "assessments/assessment_form.html", {"header": header, "form": form})
 
@@ -88,14 +85,13 @@ def measurement_create(request: AuthedHttpRequest, code: UUID) -> HttpResponse:
         categories=active_categories(),
         initial=_preselected(viewer),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measurement_record(actor=viewer, case=case, **form.service_data())
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Mätningen är sparad."))
-            return redirect("assessments:overview", code=case.code)
+    if request.method == "POST" and submit(
+        request,
+        form,
+        lambda data: services.measurement_record(actor=viewer, case=case, **form.service_data()),
+        _("Mätningen är sparad."),
+    ):
+        return redirect("assessments:overview", code=case.code)
     header = selectors.header_for_form(viewer=viewer, case=case)
     context = {"header": header, "form": form, "instrument": instrument}
     return render(request, "assessments/measurement_form.html", context)

@@ -52,7 +52,7 @@ from samsyn.consent.selectors import active_categories, case_header
 from samsyn.lib import personnummer as pnr
 from samsyn.lib.http import AuthedHttpRequest
 from samsyn.lib.pdf import pdf_response, render_pdf
-from samsyn.organisations.forms import apply_service_error
+from samsyn.organisations.forms import apply_service_error, submit
 from samsyn.organisations.models import District, Organisation, OrganisationKind, Person
 
 
@@ -333,14 +333,8 @@ def _lifecycle_post(
     if not runs_case(viewer, case):
         raise Http404
     form = make_form(case)
-    if form.is_valid():
-        try:
-            act(viewer, case, form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("cases:lifecycle", code=case.code)
+    if submit(request, form, lambda data: act(viewer, case, data), success):
+        return redirect("cases:lifecycle", code=case.code)
     return lifecycle_response(request, case, **{form_name: form})
 
 
@@ -437,14 +431,13 @@ def followup(request: AuthedHttpRequest, code: UUID, followup_code: UUID) -> Htt
         raise Http404
     entry = selectors.followup_for_case(case=case, code=followup_code)
     form = FollowUpForm(request.POST)
-    if form.is_valid():
-        try:
-            services.followup_record(actor=viewer, case=case, followup=entry, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Uppföljningen är registrerad."))
-            return redirect("cases:lifecycle", code=case.code)
+    if submit(
+        request,
+        form,
+        lambda data: services.followup_record(actor=viewer, case=case, followup=entry, **data),
+        _("Uppföljningen är registrerad."),
+    ):
+        return redirect("cases:lifecycle", code=case.code)
     return lifecycle_response(request, case, followup_form=form, failed_followup=entry.code)
 
 
@@ -497,14 +490,13 @@ def profile_save(request: AuthedHttpRequest, code: UUID) -> HttpResponse:
     if not runs_case(viewer, case):
         raise Http404
     form = ProfileForm(request.POST)
-    if form.is_valid():
-        try:
-            services.profile_save(actor=viewer, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Bakgrundsuppgifterna är sparade."))
-            return redirect("cases:profile", code=case.code)
+    if submit(
+        request,
+        form,
+        lambda data: services.profile_save(actor=viewer, case=case, **data),
+        _("Bakgrundsuppgifterna är sparade."),
+    ):
+        return redirect("cases:profile", code=case.code)
     return profile_response(request, case, profile_form=form)
 
 
@@ -514,16 +506,17 @@ def outcome_save(request: AuthedHttpRequest, code: UUID) -> HttpResponse:
     viewer = request.user
     case = selectors.case_get_for_viewer(viewer=viewer, code=code)
     form = OutcomeCountForm(request.POST)
-    if form.is_valid():
-        try:
-            services.outcome_count_save(actor=viewer, case=case, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            if isinstance(exc, PermissionDenied):
-                raise Http404 from exc
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Antalet är sparat."))
-            return redirect("cases:profile", code=case.code)
+    try:
+        saved = submit(
+            request,
+            form,
+            lambda data: services.outcome_count_save(actor=viewer, case=case, **data),
+            _("Antalet är sparat."),
+        )
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    if saved:
+        return redirect("cases:profile", code=case.code)
     return profile_response(request, case, count_form=form)
 
 

@@ -24,7 +24,7 @@ from samsyn.cases import services, worklist
 from samsyn.cases.rules import refers_cases
 from samsyn.cases.worklist_forms import RecommendationForm, WorklistFilterForm
 from samsyn.lib.http import AuthedHttpRequest
-from samsyn.organisations.forms import apply_service_error
+from samsyn.organisations.forms import submit
 
 
 @login_required
@@ -111,21 +111,17 @@ def recommend(request: AuthedHttpRequest, code: UUID) -> HttpResponse:
     viewer = request.user
     case = worklist.agenda_case_get_for_viewer(viewer=viewer, code=code)
     form = RecommendationForm(request.POST, prefix=_prefix(case.anonymous_code))
-    if form.is_valid():
-        try:
-            services.recommendation_record(actor=viewer, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Rekommendationen för %(code)s är sparad. Den är en rekommendation, inget "
-                    "beslut: ärendet ligger kvar i samma läge."
-                )
-                % {"code": case.anonymous_code},
-            )
-            page = request.GET.get("sida", "")
-            url = reverse("cases:agenda") + (f"?sida={page}" if page.isdigit() else "")
-            return redirect(f"{url}#{_prefix(case.anonymous_code)}")
+    if submit(
+        request,
+        form,
+        lambda data: services.recommendation_record(actor=viewer, case=case, **data),
+        _(
+            "Rekommendationen för %(code)s är sparad. Den är en rekommendation, inget "
+            "beslut: ärendet ligger kvar i samma läge."
+        )
+        % {"code": case.anonymous_code},
+    ):
+        page = request.GET.get("sida", "")
+        url = reverse("cases:agenda") + (f"?sida={page}" if page.isdigit() else "")
+        return redirect(f"{url}#{_prefix(case.anonymous_code)}")
     return _agenda_response(request, failed=(case.code, form))

@@ -39,7 +39,7 @@ from samsyn.meetings.forms import (
     RecordForm,
 )
 from samsyn.meetings.models import Meeting, MeetingKind
-from samsyn.organisations.forms import apply_service_error
+from samsyn.organisations.forms import apply_service_error, submit
 
 
 def _running(request: AuthedHttpRequest, code: UUID) -> Case:
@@ -199,14 +199,8 @@ def _meeting_post(
     case = _running(request, code)
     meeting = selectors.meeting_get(case=case, code=meeting_code)
     form = make_form(case, meeting)
-    if form.is_valid():
-        try:
-            act(case, meeting, form)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("meetings:detail", code=case.code, meeting_code=meeting.code)
+    if submit(request, form, lambda data: act(case, meeting, form), success):
+        return redirect("meetings:detail", code=case.code, meeting_code=meeting.code)
     return _detail_response(request, case, meeting, **{form_name: form})
 
 

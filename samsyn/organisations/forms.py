@@ -8,13 +8,16 @@ the choices to the administrator's municipality.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -47,8 +50,25 @@ def apply_service_error(form: forms.BaseForm, error: ValidationError) -> None:
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
+    for field, texts in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, texts)
+
+
+def submit(
+    request: HttpRequest, form: forms.BaseForm, act: Callable[[dict[str, Any]], Any], success: str
+) -> bool:
+    """Validate the form and hand its data to a service: True when the service accepted it (a
+    success message is queued), False when the form now carries the errors. Every service is
+    one transaction, so a refusal has written nothing."""
+    if not form.is_valid():
+        return False
+    try:
+        act(form.cleaned_data)
+    except ValidationError as exc:
+        apply_service_error(form, exc)
+        return False
+    messages.success(request, success)
+    return True
 
 
 def initial_from(instance: Model, fields: list[str]) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from samsyn.cases.rules import runs_case
 from samsyn.cases.selectors import case_get_for_viewer
 from samsyn.lib.http import AuthedHttpRequest
 from samsyn.lib.pdf import pdf_response, render_pdf
-from samsyn.organisations.forms import apply_service_error
+from samsyn.organisations.forms import submit
 from samsyn.plans import selectors, services
 from samsyn.plans.forms import (
     ActivityDoneForm,
@@ -160,16 +160,12 @@ def _post(
         raise Http404
     page = selectors.plan_page(viewer=viewer, case=case) if needs_page else None
     form = make_form(case, page)
-    if form.is_valid():
-        try:
-            act(case, form.cleaned_data)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("plans:plan", code=case.code)
+    try:
+        saved = submit(request, form, lambda data: act(case, data), success)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    if saved:
+        return redirect("plans:plan", code=case.code)
     return plan_response(request, case, **{form_name: form, "failed_goal": _chosen(form)})
 
 
@@ -225,14 +221,13 @@ def subgoal_edit(request: AuthedHttpRequest, code: UUID) -> HttpResponse:
         raise Http404
     page = selectors.plan_page(viewer=viewer, case=case)
     form = SubGoalEditForm(request.POST, subgoals=_visible_subgoals(page))
-    if form.is_valid():
-        try:
-            services.subgoal_save(actor=viewer, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Delmålet är sparat."))
-            return redirect("plans:plan", code=case.code)
+    if submit(
+        request,
+        form,
+        lambda data: services.subgoal_save(actor=viewer, case=case, **data),
+        _("Delmålet är sparat."),
+    ):
+        return redirect("plans:plan", code=case.code)
     return plan_response(request, case, edit_form=form, failed_goal=_chosen(form))
 
 
@@ -340,17 +335,19 @@ def interventions(request: AuthedHttpRequest, code: UUID) -> HttpResponse:
     form = InterventionForm(
         request.POST if request.method == "POST" else None, kinds=kinds, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
-            services.intervention_save(
-                actor=viewer, case=case, intervention=existing, **form.cleaned_data
+            saved = submit(
+                request,
+                form,
+                lambda data: services.intervention_save(
+                    actor=viewer, case=case, intervention=existing, **data
+                ),
+                _("Insatsen är sparad."),
             )
         except PermissionDenied as exc:
             raise Http404 from exc
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Insatsen är sparad."))
+        if saved:
             return redirect("plans:interventions", code=case.code)
     page = selectors.interventions_page(viewer=viewer, case=case)
     return render(
