@@ -446,7 +446,7 @@ class _CaseSeeder:
     def age_reason(self, day: date) -> str:
         local = policy_for(municipality=self.world.municipality, district=self.district)
         age = age_on(self.demo.born, day)
-        if local is None or local.target_age_min <= age <= local.target_age_max:
+        if local is None or local.in_target_ages(age):
             return ""
         return self.demo.age_reason or AGE_REASON
 

@@ -202,11 +202,7 @@ def case_create(
         errors["kind"] = [_("Välj vem som aktualiserar.")]
     age = age_on(born, referred_on)
     local = policy_for(municipality=receiving.municipality, district=district or receiving.district)
-    if (
-        local is not None
-        and not local.target_age_min <= age <= local.target_age_max
-        and not age_exception_reason.strip()
-    ):
+    if local is not None and not local.in_target_ages(age) and not age_exception_reason.strip():
         errors["age_exception_reason"] = [
             _(
                 "Ungdomen är %(age)s år, utanför målgruppen %(low)s–%(high)s år. Skriv varför "

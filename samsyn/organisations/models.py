@@ -449,6 +449,9 @@ class LocalPolicy(TimestampedModel):
         if errors:
             raise ValidationError(errors)
 
+    def in_target_ages(self, age: int) -> bool:
+        return self.target_age_min <= age <= self.target_age_max
+
     def consent_rule_for_age(self, age: int) -> str:
         """Who gives consent for a person of this age: guardians, guardians and youth, or youth."""
         if age < self.consent_guardians_only_below_age:
