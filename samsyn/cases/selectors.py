@@ -159,12 +159,11 @@ def consents_expiring(*, viewer: Person, within_days: int = 30) -> list[Consent]
     """Live consents in the viewer's cases that end within `within_days` (a reminder list)."""
     today = timezone.localdate()
     return list(
-        Consent.objects.filter(
+        Consent.objects.current()
+        .filter(
             case__members__person=viewer,
-            revoked_at__isnull=True,
             valid_until__gte=today,
             valid_until__lte=today + timedelta(days=within_days),
-            renewals__isnull=True,  # a renewed consent needs no reminder
         )
         .select_related("case", "releasing_organisation")
         .order_by("valid_until")

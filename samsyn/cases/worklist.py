@@ -149,12 +149,7 @@ def _overdue_q(viewer: Person, today: date) -> Q:
         state_since__lt=_start_of(today - timedelta(days=UNASSIGNED_DAYS)),
     )
     lapsed_consent = Exists(
-        Consent.objects.filter(
-            case=OuterRef("pk"),
-            revoked_at__isnull=True,
-            valid_until__lt=today,
-            renewals__isnull=True,
-        )
+        Consent.objects.current().filter(case=OuterRef("pk"), valid_until__lt=today)
     )
     own = Q(owner_id=viewer.organisation_id) & (Q(late_followup) | unassigned)
     return own | (~Q(state__in=ENDED) & Q(lapsed_consent))
@@ -186,12 +181,8 @@ def _badges_for_page(viewer: Person, cases: list[Case], today: date) -> dict[int
             }
         badges[case_id].append(Badge(text, due_on < today))
     for case_id, until in (
-        Consent.objects.filter(
-            case_id__in=ongoing,
-            revoked_at__isnull=True,
-            valid_until__lte=soon,
-            renewals__isnull=True,
-        )
+        Consent.objects.current()
+        .filter(case_id__in=ongoing, valid_until__lte=soon)
         .order_by("valid_until")
         .values_list("case_id", "valid_until")
     ):

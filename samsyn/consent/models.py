@@ -56,12 +56,21 @@ class GiverRole(models.TextChoices):
     LEGAL_REPRESENTATIVE = "foretradare", _("Legal företrädare")
 
 
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def current(self) -> ConsentQuerySet:
+        """Consents that still stand as given: not revoked, not replaced by a renewal (the
+        ones whose end date someone must be reminded of)."""
+        return self.filter(revoked_at__isnull=True, renewals__isnull=True)
+
+
 class Consent(TimestampedModel):
     """One consent to release one organisation's data about a case's youth.
 
     Rule: it covers only the named categories, only to the named recipients, only while it is
     live (given, not yet ended, not revoked).
     """
+
+    objects = ConsentQuerySet.as_manager()
 
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="consents", verbose_name=_("ärende")

@@ -154,14 +154,16 @@ def _followups_due(person: Person | None, today: date) -> list[_Raw]:
 def _consents_expiring(person: Person | None, today: date) -> list[_Raw]:
     """Live consents that end within 30 days and have not been renewed (as
     `cases.selectors.consents_expiring`): to the coordinator and to whoever recorded it."""
-    rows = Consent.objects.filter(
-        case__in=_open_cases(person),
-        revoked_at__isnull=True,
-        given_on__lte=today,
-        valid_until__gte=today,
-        valid_until__lte=today + timedelta(days=CONSENT_SOON_DAYS),
-        renewals__isnull=True,
-    ).values_list("case_id", "code", "valid_until", "case__coordinator_id", "recorded_by_id")
+    rows = (
+        Consent.objects.current()
+        .filter(
+            case__in=_open_cases(person),
+            given_on__lte=today,
+            valid_until__gte=today,
+            valid_until__lte=today + timedelta(days=CONSENT_SOON_DAYS),
+        )
+        .values_list("case_id", "code", "valid_until", "case__coordinator_id", "recorded_by_id")
+    )
     return [
         _Raw(
             ReminderKind.CONSENT_EXPIRING,
