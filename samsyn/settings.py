@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "samsyn.plans",
     "samsyn.meetings",
     "samsyn.reminders",
+    "samsyn.portal",
     "django_tasks",
     "django_tasks_db",
     "samsyn.accounts",
@@ -143,6 +144,13 @@ SESSION_COOKIE_AGE = SESSION_TIMEOUT_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True  # sliding window: the timeout counts from the last request
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_NAME = "samsyn_session"
+# The youth and guardian portal (docs/decisions.md): a portal session lasts at most this many
+# hours from the last request; after PORTAL_PIN_IDLE_MINUTES without a request it is locked
+# until the PIN is given; PORTAL_PIN_ATTEMPTS wrong PINs end it. Invitations expire quickly.
+PORTAL_SESSION_HOURS = env_int("SAMSYN_PORTAL_SESSION_HOURS", 8, minimum=1)
+PORTAL_PIN_IDLE_MINUTES = env_int("SAMSYN_PORTAL_PIN_IDLE_MINUTES", 10, minimum=1)
+PORTAL_PIN_ATTEMPTS = 5
+PORTAL_INVITATION_HOURS = env_int("SAMSYN_PORTAL_INVITATION_HOURS", 72, minimum=1)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -15,6 +15,10 @@ urlpatterns = [
     path("arenden/<uuid:code>/bedomning/", include("samsyn.assessments.urls")),
     path("arenden/<uuid:code>/plan/", include("samsyn.plans.urls")),
     path("arenden/<uuid:code>/moten/", include("samsyn.meetings.urls")),
+    path("arenden/<uuid:code>/portal/", include("samsyn.portal.staff_urls")),
+    path("synpunkter/", include("samsyn.portal.feedback_urls")),
+    path("uppfoljning/utvardering/", include("samsyn.portal.evaluation_urls")),
+    path("ung/", include("samsyn.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -16,6 +16,7 @@ _OPEN_PREFIXES = (
     "/konto/aktivera/",
     "/konto/logga-ut/",
     "/i18n/",
+    "/ung/",  # the portal has its own sign-in (samsyn.portal.auth)
     "/healthz",
 )
 

@@ -18,5 +18,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_is_admin": verified and (user.is_superuser or user.has_role(Role.ADMINISTRATOR)),  # type: ignore[union-attr]
         "nav_agenda": verified and agenda_allowed(user),  # type: ignore[arg-type]
         "session_timeout_minutes": settings.SESSION_TIMEOUT_MINUTES,
+        "portal_pin_idle_minutes": settings.PORTAL_PIN_IDLE_MINUTES,
         "login_cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }

@@ -402,6 +402,19 @@ class LocalPolicy(TimestampedModel):
     placement_cost_per_year = models.PositiveIntegerField(
         _("kostnad för placering per år (kr)"), default=2_726_000
     )
+    feedback_recipient = models.ForeignKey(
+        "organisations.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("mottagare av synpunkter från portalen"),
+        help_text=_(
+            "En person utanför ungdomarnas grupper som tar emot synpunkter och klagomål från "
+            "ungdomar och vårdnadshavare. Sitter personen i en ungdoms grupp går synpunkten till "
+            "kommunens mottagare i stället."
+        ),
+    )
 
     class Meta:
         verbose_name = _("lokala riktlinjer")
