@@ -16,6 +16,7 @@ from tests.conftest import inform
 
 ANON, STAFF, OUTSIDE_ADMIN, ADMIN = "anonymous", "staff", "outside_admin", "admin"
 LOGIN = "login"  # a redirect to the sign-in page
+PORTAL_LOGIN = "portal_login"  # a redirect to the portal's own sign-in page (/ung/logga-in/)
 
 # name: (kwargs factory key or None, expected GET status per visitor, POST-only?)
 MATRIX: dict[str, tuple[str | None, dict[str, int | str], bool]] = {
@@ -448,6 +449,8 @@ def test_every_url_answers_each_visitor_as_the_matrix_says(world, client, login,
         want = expected[visitor]
         if want == LOGIN:
             ok = response.status_code == 302 and response["Location"].startswith("/konto/logga-in/")
+        elif want == PORTAL_LOGIN:
+            ok = response.status_code == 302 and response["Location"].startswith("/ung/logga-in/")
         else:
             ok = response.status_code == want
         if not ok:
