@@ -300,6 +300,111 @@ MATRIX: dict[str, tuple[str | None, dict[str, int | str], bool]] = {
         {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
         False,
     ),
+    # --- the portal (issue 7). Portal pages need a portal session: staff sessions do not count.
+    "portal:start": (
+        None,
+        {ANON: PORTAL_LOGIN, STAFF: PORTAL_LOGIN, OUTSIDE_ADMIN: PORTAL_LOGIN, ADMIN: PORTAL_LOGIN},
+        False,
+    ),
+    "portal:redeem": (None, {ANON: 200, STAFF: 200, OUTSIDE_ADMIN: 200, ADMIN: 200}, False),
+    "portal:login": (None, {ANON: 200, STAFF: 200, OUTSIDE_ADMIN: 200, ADMIN: 200}, False),
+    "portal:unlock": (
+        None,
+        {ANON: PORTAL_LOGIN, STAFF: PORTAL_LOGIN, OUTSIDE_ADMIN: PORTAL_LOGIN, ADMIN: PORTAL_LOGIN},
+        False,
+    ),
+    "portal:logout": (None, {ANON: 405, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405}, True),
+    "portal:about": (None, {ANON: 200, STAFF: 200, OUTSIDE_ADMIN: 200, ADMIN: 200}, False),
+    "portal:plan": (
+        None,
+        {ANON: PORTAL_LOGIN, STAFF: PORTAL_LOGIN, OUTSIDE_ADMIN: PORTAL_LOGIN, ADMIN: PORTAL_LOGIN},
+        False,
+    ),
+    "portal:meetings": (
+        None,
+        {ANON: PORTAL_LOGIN, STAFF: PORTAL_LOGIN, OUTSIDE_ADMIN: PORTAL_LOGIN, ADMIN: PORTAL_LOGIN},
+        False,
+    ),
+    "portal:meeting": (
+        "portal_meeting",
+        {ANON: PORTAL_LOGIN, STAFF: PORTAL_LOGIN, OUTSIDE_ADMIN: PORTAL_LOGIN, ADMIN: PORTAL_LOGIN},
+        False,
+    ),
+    "portal:meeting_calendar": (
+        "portal_meeting",
+        {ANON: PORTAL_LOGIN, STAFF: PORTAL_LOGIN, OUTSIDE_ADMIN: PORTAL_LOGIN, ADMIN: PORTAL_LOGIN},
+        False,
+    ),
+    "portal:consents": (
+        None,
+        {ANON: PORTAL_LOGIN, STAFF: PORTAL_LOGIN, OUTSIDE_ADMIN: PORTAL_LOGIN, ADMIN: PORTAL_LOGIN},
+        False,
+    ),
+    "portal:consent_withdraw": (
+        "portal_consent",
+        {ANON: PORTAL_LOGIN, STAFF: PORTAL_LOGIN, OUTSIDE_ADMIN: PORTAL_LOGIN, ADMIN: PORTAL_LOGIN},
+        False,
+    ),
+    "portal:guardian_share": (
+        None,
+        {ANON: PORTAL_LOGIN, STAFF: PORTAL_LOGIN, OUTSIDE_ADMIN: PORTAL_LOGIN, ADMIN: PORTAL_LOGIN},
+        False,
+    ),
+    "portal:seen": (
+        None,
+        {ANON: PORTAL_LOGIN, STAFF: PORTAL_LOGIN, OUTSIDE_ADMIN: PORTAL_LOGIN, ADMIN: PORTAL_LOGIN},
+        False,
+    ),
+    "portal:feedback": (
+        None,
+        {ANON: PORTAL_LOGIN, STAFF: PORTAL_LOGIN, OUTSIDE_ADMIN: PORTAL_LOGIN, ADMIN: PORTAL_LOGIN},
+        False,
+    ),
+    "portal:evaluation": (
+        None,
+        {ANON: PORTAL_LOGIN, STAFF: PORTAL_LOGIN, OUTSIDE_ADMIN: PORTAL_LOGIN, ADMIN: PORTAL_LOGIN},
+        False,
+    ),
+    # The coordinator's portal tab on the case (STAFF is the case's coordinator).
+    "portal_staff:overview": (
+        "case",
+        {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
+    "portal_staff:invite": (
+        "case",
+        {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    "portal_staff:invitation_revoke": (
+        "portal_invitation",
+        {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    "portal_staff:account_reset": (
+        "portal_account",
+        {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    "portal_staff:notice_read": (
+        "portal_notice",
+        {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    # Feedback: only for the person it was routed (or lifted) to; nobody here is one.
+    "feedback:inbox": (None, {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "feedback:detail": (
+        "feedback",
+        {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
+    "feedback:escalate": (
+        "feedback",
+        {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    # The evaluation report: styrgrupp/analytiker only.
+    "evaluations:report": (None, {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
 }
 
 # Routes whose POST does something to an object: outsiders must get 404 and change nothing.
@@ -404,6 +509,49 @@ def _meeting() -> dict[str, Any]:
     return {"code": case.code, "meeting_code": meeting.code}
 
 
+def _portal_objects(world) -> dict[str, Any]:
+    """A portal account, invitation, notice and feedback in the matrix case."""
+    from django.utils import timezone
+
+    from samsyn.cases.models import Case
+    from samsyn.consent.models import Consent
+    from samsyn.meetings.models import Meeting
+    from samsyn.portal.models import (
+        Feedback,
+        PortalAccount,
+        PortalInvitation,
+        PortalNotice,
+    )
+
+    case = Case.objects.get(youth__last_name="Matrisson")
+    account = PortalAccount.objects.create(
+        case=case, kind="ungdom", username="kim.matris", created_by=world.coordinator
+    )
+    invitation = PortalInvitation.objects.create(
+        case=case,
+        kind="ungdom",
+        secret_hash="0" * 64,
+        created_by=world.coordinator,
+        expires_at=timezone.now(),
+    )
+    notice = PortalNotice.objects.create(case=case, kind="konto_skapat", text="Konto skapat.")
+    feedback = Feedback.objects.create(
+        municipality=world.municipality,
+        recipient=world.steering,
+        anonymous=True,
+        text="Synpunkt.",
+        received_on=timezone.localdate(),
+    )
+    return {
+        "portal_meeting": {"meeting_code": Meeting.objects.filter(case=case).first().code},
+        "portal_consent": {"consent_code": Consent.objects.filter(case=case).first().code},
+        "portal_account": {"code": case.code, "account_code": account.code},
+        "portal_invitation": {"code": case.code, "invitation_code": invitation.code},
+        "portal_notice": {"code": case.code, "notice_code": notice.code},
+        "feedback": feedback,
+    }
+
+
 def _objects(world) -> dict[str, Any]:
     from samsyn.organisations.models import LocalPolicy
 
@@ -420,6 +568,7 @@ def _objects(world) -> dict[str, Any]:
         "person": world.police,
         "instrument": _instrument(),
         "meeting": _meeting(),
+        **_portal_objects(world),
     }
 
 
@@ -511,6 +660,8 @@ CASE_GET_ONLY = {
 CASE_GET_ONLY |= {"cases:statement", "cases:statement_pdf"}
 CASE_GET_ONLY |= {"plans:plan", "plans:youth_pdf", "plans:plan_pdf"}
 CASE_GET_ONLY |= {"meetings:list", "meetings:detail", "meetings:ics"}
+CASE_ROUTES += [name for name, (key, _, _) in MATRIX.items() if name.startswith("portal_staff:")]
+CASE_GET_ONLY |= {"portal_staff:overview"}
 
 
 def _case_state() -> tuple[Any, ...]:

@@ -120,6 +120,18 @@ class Consent(TimestampedModel):
         related_name="renewals",
         verbose_name=_("förnyar"),
     )
+    remains_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="remainders",
+        verbose_name=_("det som kvarstår av"),
+        help_text=_(
+            "När samtycket tas tillbaka för bara några mottagare återkallas det, och det som "
+            "kvarstår blir ett nytt samtycke med samma givare, datum och uppgifter."
+        ),
+    )
     revoked_at = models.DateTimeField(_("återkallat"), null=True, blank=True)
     revoked_by = models.CharField(_("återkallat av"), max_length=160, blank=True)
     revocation_how = models.TextField(_("hur återkallelsen gjordes"), blank=True)
