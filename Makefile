@@ -10,11 +10,12 @@ AXE := e2e/node_modules/axe-core/axe.min.js
 DEMO_ENV := SAMSYN_DEBUG=1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install demo serve test test-fast check lint format migrations-check messages browser clean
+.PHONY: help install demo serve test test-fast screenshots check lint format migrations-check messages browser clean
 
 help:
 	@echo "make demo     install, migrate, load demo data and serve on http://127.0.0.1:8000"
 	@echo "make test     install and run the whole suite (browser journeys included)"
+	@echo "make screenshots  run the portal journey and refresh the screenshots in docs/portal/"
 	@echo "make check    ruff, ruff format --check, mypy, makemigrations --check"
 	@echo "make format   format the code with ruff"
 	@echo "make messages update and compile the translation catalogues"
@@ -49,6 +50,9 @@ test: install browser
 
 test-fast: install
 	$(PY) -m pytest -m "not e2e"
+
+screenshots: install browser
+	SAMSYN_DOCS_SCREENSHOTS=1 $(PY) -m pytest e2e/test_portal_journey.py
 
 check: install
 	$(PY) -m ruff check .

@@ -50,7 +50,7 @@ def phone_page_in(context: Any) -> Any:
     return page
 
 
-def assert_no_horizontal_scroll(page: Any) -> None:
+def assert_no_horizontal_scroll(page: Any, width: int = PHONE["width"]) -> None:
     """The page itself never scrolls sideways (wide tables may scroll inside their region).
 
     With mobile viewport rules Chromium widens the layout viewport to fit wide content, so
@@ -58,7 +58,7 @@ def assert_no_horizontal_scroll(page: Any) -> None:
     """
     inner_width = page.evaluate("() => window.innerWidth")
     scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert inner_width == PHONE["width"], (
+    assert inner_width == width, (
         f"{page.url}: layout viewport widened to {inner_width}px by content wider than the "
         f"screen: {widest_elements(page)}"
     )

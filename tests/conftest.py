@@ -176,3 +176,62 @@ def sig(world: World) -> Sig:
     )
     inform(case, world.coordinator)
     return Sig(world=world, case=case, mother=mother, father=father)
+
+
+# --- the portal (issue 7) ---------------------------------------------------------------------
+
+PORTAL_PASSWORD = "ung-losenord-2026"
+PORTAL_PIN = "2580"
+
+
+def make_portal_account(
+    case: object, kind: str = "ungdom", guardian: object = None, username: str | None = None
+) -> object:
+    """A portal account made directly (no invitation), with the password `PORTAL_PASSWORD`
+    and the PIN `PORTAL_PIN`."""
+    from django.contrib.auth.hashers import make_password
+
+    from samsyn.portal.models import CredentialKind, PortalAccount, PortalCredential
+
+    if username is None:
+        suffix = getattr(guardian, "first_name", "ung").lower()
+        username = f"{case.anonymous_code.lower()}.{suffix}"  # type: ignore[attr-defined]
+    account = PortalAccount.objects.create(
+        case=case,
+        kind=kind,
+        guardian=guardian,
+        username=username,
+        pin_hash=make_password(PORTAL_PIN),
+        created_by=case.coordinator,  # type: ignore[attr-defined]
+    )
+    PortalCredential.objects.create(
+        account=account, kind=CredentialKind.PASSWORD, secret=make_password(PORTAL_PASSWORD)
+    )
+    return account
+
+
+@pytest.fixture
+def portal_account(db: None) -> Callable[..., object]:
+    """`portal_account(case, kind, guardian=None, username=...)` makes an account directly."""
+    return make_portal_account
+
+
+@pytest.fixture
+def portal_login(client: Client) -> Callable[[object], Client]:
+    """Sign a portal account in (unlocked), by setting the portal session keys directly."""
+
+    def _login(account: object) -> Client:
+        import time
+
+        from samsyn.portal import auth
+
+        session = client.session
+        session[auth.ACCOUNT_KEY] = account.pk  # type: ignore[attr-defined]
+        session[auth.GENERATION_KEY] = str(account.session_generation)  # type: ignore[attr-defined]
+        session[auth.SEEN_KEY] = time.time()
+        session[auth.LOCKED_KEY] = False
+        session[auth.PIN_FAILURES_KEY] = 0
+        session.save()
+        return client
+
+    return _login

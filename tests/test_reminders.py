@@ -623,3 +623,35 @@ def test_computing_and_sending_cost_the_same_queries_for_3_and_30_cases(world):
         f"due_reminders: {len(three.captured_queries)} queries; "
         f"reminders_send (2 people, 30 cases): {len(sending.captured_queries)} queries"
     )
+
+
+# --- notices from the portal -----------------------------------------------------------------
+
+
+def _notices_for_all(world) -> None:
+    from samsyn.portal.models import NoticeKind, PortalNotice
+
+    for case in Case.objects.filter(coordinator=world.coordinator):
+        if not PortalNotice.objects.filter(case=case).exists():
+            PortalNotice.objects.create(
+                case=case,
+                kind=NoticeKind.CONSENT_WITHDRAWN,
+                text=f"Samtycke #ABC123 i ärende {case.anonymous_code} har tagits tillbaka.",
+            )
+
+
+def test_the_page_lists_portal_notices_at_a_fixed_cost(world, login):
+    _many_cases(world, 3)
+    _notices_for_all(world)
+    http = login(world.coordinator)
+    with CaptureQueriesContext(connection) as three:
+        body = http.get(PAGE).content.decode()
+    assert "Från portalen" in body and body.count("Markera som läst") == 3
+    _many_cases(world, 27)
+    _notices_for_all(world)
+    with CaptureQueriesContext(connection) as thirty:
+        body = http.get(PAGE).content.decode()
+    assert body.count("Markera som läst") == 30
+    assert len(thirty.captured_queries) == len(three.captured_queries)
+    # The police officer takes part in every case but coordinates none: no notices.
+    assert "Från portalen" not in login(world.police).get(PAGE).content.decode()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from uuid import UUID
 
 from django.apps import apps
@@ -78,9 +79,18 @@ def organisation_names(codes: set[UUID]) -> dict[UUID, str]:
     return dict(Organisation.objects.filter(code__in=codes).values_list("code", "name"))
 
 
+# Audited reads that are not one model's rows: pages that gather several.
+PAGE_LABELS: dict[str, Any] = {
+    "portal.overview": _("Portalen: konton och inbjudningar"),
+    "portal.group": _("Vilka som är med i gruppen"),
+}
+
+
 def object_type_label(label: str) -> str:
     if not label:
         return ""
+    if label in PAGE_LABELS:
+        return str(PAGE_LABELS[label])
     try:
         return str(apps.get_model(label)._meta.verbose_name).capitalize()
     except (LookupError, ValueError):

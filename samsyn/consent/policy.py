@@ -34,8 +34,11 @@ from samsyn.audit.services import audit_build, audit_bulk
 from samsyn.consent.models import Consent, ConsentGiver, DataCategory, GiverRole
 
 if TYPE_CHECKING:
-    from samsyn.cases.models import Case, CaseItem
+    from samsyn.audit.models import AuditRecord
+    from samsyn.cases.models import Case, CaseItem, Guardian
+    from samsyn.meetings.models import Meeting
     from samsyn.organisations.models import Person
+    from samsyn.portal.models import GuardianShare, PortalAccount
 
 
 class Basis(StrEnum):
@@ -341,3 +344,242 @@ def identified_cases(
         Exists(CaseMember.objects.filter(case=OuterRef("pk"), person=viewer)),
         Exists(identifying),
     ).filter(Q(owner_id=organisation_id) | Exists(live_consent))
+
+
+# --- The portal ---------------------------------------------------------------------------
+#
+# What the youth and the guardians see of their own case in the portal (issue 7). The staff
+# decisions above go item by item, by owner organisation and consent; the portal's go by who
+# the account is: the data subject, or one of the guardians.
+
+PORTAL_BASIS_YOUTH = "data_subject"
+PORTAL_BASIS_GUARDIAN = "guardian"
+
+
+def portal_actor(account: PortalAccount) -> str:
+    """How a portal account appears in the audit log: never a name."""
+    return f"portal:{account.username}"
+
+
+def portal_audit_fields(
+    account: PortalAccount, *, action: str, object_type: str, object_code: str, **extra: Any
+) -> dict[str, Any]:
+    """The audit fields of a read or a write in the portal (for `audit_build`/`audit_record`).
+
+    Rule: `detail` names the account by its code and carries codes only, never personal data.
+    """
+    case = account.case
+    return {
+        "actor": None,
+        "actor_username": portal_actor(account),
+        "action": action,
+        "object_type": object_type,
+        "object_code": object_code,
+        "case_code": case.code,
+        "subject_code": case.youth.code,
+        "municipality_code": case.municipality.code,
+        "basis": PORTAL_BASIS_YOUTH if account.is_youth else PORTAL_BASIS_GUARDIAN,
+        "detail": {"portal_account": str(account.code), **extra},
+    }
+
+
+@dataclass
+class PortalAccess:
+    """What one portal account may see and do in its own case, loaded once by `portal_access`.
+
+    Rules (DOMAIN.md "Who may do what", issue 7):
+
+    - Everything is keyed from `account.case` only: nobody sees another case, whatever code
+      they try (the views answer 404).
+    - The youth sees their own plan (the plan, its active sub-goals, the activities and the
+      follow-ups), the meetings they are part of (every network meeting, and a smaller meeting
+      when the youth is invited to it; never a förmöte, which is for professionals only), what
+      those meetings decided, every consent of the case, and the disclosure log of the case:
+      every read of the case's data, also guardians' reads in the portal, but not the youth's
+      own.
+    - A guardian sees the meetings they are invited to (never a förmöte), the consents they
+      gave or that are also about them, and the plan and what meetings decided only when
+      `guardian_sees_plan`: the guardian has custody (or is the legal representative) and
+      either the local age rule for the youth's current age is "guardians" (below that age
+      the guardians decide for the child) or the youth shares the plan with them (a live
+      `GuardianShare`, not withdrawn). A guardian's disclosure log holds only the reads that
+      relied on a consent the guardian gave.
+    - Withdrawing: the youth may withdraw a current consent (not revoked, not replaced by a
+      renewal, not ended) that the youth gave; a guardian a current consent the guardian gave.
+    """
+
+    account: PortalAccount
+    case: Case
+    today: date
+    age: int
+    age_rule: str
+    guardians: list[Guardian]
+    shares: list[GuardianShare]
+    consents: list[Consent]
+    _pending: list[AuditRecord] = field(default_factory=list)
+
+    @property
+    def is_youth(self) -> bool:
+        return self.account.is_youth
+
+    @property
+    def guardian(self) -> Guardian | None:
+        return self.account.guardian
+
+    @property
+    def guardians_decide(self) -> bool:
+        """Below the local age limit the guardians consent for the child and see the plan."""
+        from samsyn.consent.models import AgeRule
+
+        return self.age_rule == AgeRule.GUARDIANS
+
+    @staticmethod
+    def is_custodian(guardian: Guardian) -> bool:
+        """Has custody, or is the youth's legal representative."""
+        from samsyn.cases.models import GuardianRole
+
+        return guardian.role == GuardianRole.LEGAL_REPRESENTATIVE or (
+            guardian.role == GuardianRole.GUARDIAN and guardian.has_custody
+        )
+
+    @property
+    def custodians(self) -> list[Guardian]:
+        return [g for g in self.guardians if self.is_custodian(g)]
+
+    def shares_with(self, guardian: Guardian) -> bool:
+        """The youth shares the plan with this guardian (a live share)."""
+        return any(share.guardian_id == guardian.pk for share in self.shares)
+
+    def plan_visible_to(self, guardian: Guardian) -> bool:
+        """`guardian_sees_plan` for any guardian of the case (the youth's share page)."""
+        if guardian.youth_id != self.case.youth_id or not self.is_custodian(guardian):
+            return False
+        return self.guardians_decide or self.shares_with(guardian)
+
+    @property
+    def guardian_sees_plan(self) -> bool:
+        guardian = self.guardian
+        return guardian is not None and self.plan_visible_to(guardian)
+
+    @property
+    def sees_plan(self) -> bool:
+        """The plan, and what meetings decided."""
+        return self.is_youth or self.guardian_sees_plan
+
+    def sees_meeting(self, meeting: Meeting) -> bool:
+        """Needs `meeting.attendances` (prefetched by the caller)."""
+        from samsyn.meetings.models import MeetingKind
+
+        if meeting.case_id != self.case.pk or meeting.kind == MeetingKind.PREMEETING:
+            return False
+        attendances = list(meeting.attendances.all())
+        if self.is_youth:
+            return meeting.kind == MeetingKind.NETWORK or any(a.is_youth for a in attendances)
+        guardian_id = self.account.guardian_id
+        return guardian_id is not None and any(a.guardian_id == guardian_id for a in attendances)
+
+    def gave(self, consent: Consent) -> bool:
+        """The account's own person is one of those who gave the consent."""
+        givers = list(consent.givers.all())
+        if self.is_youth:
+            return any(g.role == GiverRole.YOUTH for g in givers)
+        guardian_id = self.account.guardian_id
+        return guardian_id is not None and any(g.guardian_id == guardian_id for g in givers)
+
+    def sees_consent(self, consent: Consent) -> bool:
+        if consent.case_id != self.case.pk:
+            return False
+        if self.is_youth:
+            return True
+        guardian_id = self.account.guardian_id
+        return guardian_id is not None and (
+            consent.also_about_id == guardian_id or self.gave(consent)
+        )
+
+    @cached_property
+    def _renewed(self) -> set[int]:
+        return {c.renews_id for c in self.consents if c.renews_id is not None}
+
+    def is_current(self, consent: Consent) -> bool:
+        """Still stands as given (`Consent.objects.current()`) and has not ended."""
+        return (
+            consent.revoked_at is None
+            and consent.pk not in self._renewed
+            and (consent.valid_until is None or self.today <= consent.valid_until)
+        )
+
+    def is_renewed(self, consent: Consent) -> bool:
+        return consent.pk in self._renewed
+
+    def may_withdraw(self, consent: Consent) -> bool:
+        return self.sees_consent(consent) and self.is_current(consent) and self.gave(consent)
+
+    @property
+    def visible_consents(self) -> list[Consent]:
+        return [c for c in self.consents if self.sees_consent(c)]
+
+    def disclosure_filter(self) -> Q:
+        """Which reads of the case's data (audit records) the account's "who has seen my
+        data" lists: the youth every read but their own; a guardian only the reads that
+        relied on a consent the guardian gave."""
+        if self.is_youth:
+            return ~Q(actor_username=portal_actor(self.account))
+        bases = [f"{Basis.CONSENT}:{c.code}" for c in self.consents if self.gave(c)]
+        return Q(basis__in=bases)
+
+    def note(self, *, object_type: str, object_code: str, page: str) -> None:
+        """Queue the portal read of one page for the audit log; `record()` writes it."""
+        self._pending.append(
+            audit_build(
+                **portal_audit_fields(
+                    self.account,
+                    action=Action.READ,
+                    object_type=object_type,
+                    object_code=object_code,
+                    page=page,
+                )
+            )
+        )
+
+    def record(self) -> int:
+        pending, self._pending = self._pending, []
+        audit_bulk(pending)
+        return len(pending)
+
+
+def portal_access(*, account: PortalAccount, today: date | None = None) -> PortalAccess:
+    """Load what decides `account`'s own case in the portal: the age rule, the guardians, the
+    youth's shares with them and the case's consents.
+
+    Rule: a fixed number of queries, whatever the number of consents or guardians.
+    """
+    from django.db.models import prefetch_related_objects
+
+    from samsyn.consent.services import required_givers
+    from samsyn.portal.models import GuardianShare
+
+    case = account.case
+    day = today or timezone.localdate()
+    prefetch_related_objects([case.youth], "guardians")
+    rule, age, _custodians = required_givers(case=case, on=day)
+    consents = list(
+        Consent.objects.filter(case=case)
+        .select_related("releasing_organisation", "also_about", "recorded_by")
+        .prefetch_related(
+            "categories",
+            "recipients",
+            Prefetch(
+                "givers", queryset=ConsentGiver.objects.select_related("guardian").order_by("pk")
+            ),
+        )
+    )
+    return PortalAccess(
+        account=account,
+        case=case,
+        today=day,
+        age=age,
+        age_rule=rule,
+        guardians=list(case.youth.guardians.all()),
+        shares=list(GuardianShare.objects.filter(case=case, withdrawn_at__isnull=True)),
+        consents=consents,
+    )

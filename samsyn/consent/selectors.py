@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from samsyn.audit.models import Action, AuditRecord
 from samsyn.audit.selectors import object_type_label, organisation_names
 from samsyn.cases.models import Case
+from samsyn.cases.rules import runs_case
 from samsyn.consent import policy
 from samsyn.consent.models import Consent, DataCategory
 from samsyn.organisations.models import Organisation, Person
@@ -66,6 +67,8 @@ class CaseHeader:
     opened_on: date
     youth_name: str
     is_owner_organisation: bool
+    # The viewer runs the case (coordinator or case officer of the owner): the "Portal" tab.
+    runs_case: bool = False
 
 
 def case_header(*, viewer: Person, case: Case, identified: bool) -> CaseHeader:
@@ -76,6 +79,7 @@ def case_header(*, viewer: Person, case: Case, identified: bool) -> CaseHeader:
         opened_on=case.opened_on,
         youth_name=str(case.youth) if identified else "",
         is_owner_organisation=viewer.organisation_id == case.owner_id,
+        runs_case=runs_case(viewer, case),
     )
 
 
@@ -236,6 +240,9 @@ class ConsentRow:
     can_renew: bool
     can_revoke: bool
     document_visible: bool = False
+    # A partial withdrawal in the portal: what is left is a new consent pointing back.
+    remains_of: str = ""
+    remainders: tuple[str, ...] = ()
 
 
 def can_renew(*, viewer: Person, consent: Consent) -> bool:
@@ -262,6 +269,10 @@ def consent_rows(*, access: policy.CaseAccess, identified: bool) -> list[Consent
     for consent in access.consents:
         if consent.renews_id is not None:
             renewed_by.setdefault(consent.renews_id, []).append(consent.number)
+    remainders: dict[int, list[str]] = {}
+    for consent in access.consents:
+        if consent.remains_of_id is not None:
+            remainders.setdefault(consent.remains_of_id, []).append(consent.number)
     today = access.today
     rows = []
     for consent in sorted(access.consents, key=lambda c: (c.given_on, c.created_at), reverse=True):
@@ -305,6 +316,10 @@ def consent_rows(*, access: policy.CaseAccess, identified: bool) -> list[Consent
                 can_revoke=can_revoke(viewer=viewer, consent=consent, case=case),
                 # The scan names the youth: only its holders who may see who it is open it.
                 document_visible=bool(consent.document) and details,
+                remains_of=by_pk[consent.remains_of_id].number
+                if consent.remains_of_id in by_pk
+                else "",
+                remainders=tuple(remainders.get(consent.pk, [])),
             )
         )
     return rows

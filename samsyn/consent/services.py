@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -34,6 +35,9 @@ from samsyn.lib.dates import add_months
 from samsyn.lib.personnummer import age_on
 from samsyn.organisations.models import Organisation, Person
 from samsyn.organisations.selectors import policy_for
+
+if TYPE_CHECKING:
+    from samsyn.portal.models import PortalAccount
 
 
 @dataclass(frozen=True)
@@ -374,3 +378,155 @@ def category_save(
         detail={"before": before, "after": {"name": category.name, "is_active": is_active}},
     )
     return category
+
+
+# --- withdrawing in the portal ------------------------------------------------------------
+
+
+def _portal_revoker(account: PortalAccount) -> str:
+    if account.is_youth:
+        return _("Ungdomen (i portalen)")
+    return _("%(name)s (vårdnadshavare, i portalen)") % {"name": account.guardian}
+
+
+@transaction.atomic
+def consent_withdraw_in_portal(
+    *,
+    account: PortalAccount,
+    consent: Consent,
+    recipients: list[Organisation] | None,
+    at: datetime | None = None,
+) -> Consent | None:
+    """The youth or a guardian takes a consent back in the portal, for every recipient or
+    for some of them. The same mechanism as `consent_revoke`: it takes effect at once and
+    nothing is deleted.
+
+    Rules: only a current consent (not revoked, not renewed, not ended) of the account's own
+    case that the account's person gave (`PortalAccess.may_withdraw`); for some recipients
+    only, the consent is revoked and what remains is recorded as a new consent
+    (`remains_of`) with the same givers, dates, categories and documents and the remaining
+    recipients. The coordinator gets a notice. Returns the remainder, or None.
+    """
+    from samsyn.consent.policy import portal_access, portal_audit_fields
+    from samsyn.portal.models import NoticeKind
+    from samsyn.portal.services import notify_coordinator
+
+    if not account.is_active:
+        raise PermissionDenied(_("Kontot är stängt."))
+    # Read it again, locked: a revocation or renewal recorded meanwhile wins.
+    locked = Consent.objects.select_for_update().filter(pk=consent.pk).first()
+    if locked is None or locked.case_id != account.case_id:
+        raise PermissionDenied(_("Samtycket hör inte till ditt ärende."))
+    access = portal_access(account=account)
+    consent = next(c for c in access.consents if c.pk == locked.pk)
+    if not access.sees_consent(consent):
+        raise PermissionDenied(_("Samtycket hör inte till ditt ärende."))
+    if consent.revoked_at is not None:
+        raise ValidationError(_("Samtycket är redan taget tillbaka."))
+    if access.is_renewed(consent):
+        raise ValidationError(
+            _("Samtycket har ersatts av ett nytt. Ta tillbaka det nya i stället.")
+        )
+    if not access.is_current(consent):
+        raise ValidationError(_("Samtycket har redan gått ut."))
+    if not access.may_withdraw(consent):
+        raise PermissionDenied(_("Du kan bara ta tillbaka ett samtycke som du själv har lämnat."))
+    current = sorted(consent.recipients.all(), key=lambda o: o.name)
+    if recipients is None:
+        chosen = current
+    else:
+        wanted = {r.pk for r in recipients}
+        if not wanted:
+            raise ValidationError(
+                {"recipients": _("Välj vilka som inte längre ska få uppgifterna.")}
+            )
+        if not wanted <= {r.pk for r in current}:
+            raise ValidationError({"recipients": _("Samtycket gäller inte den mottagaren.")})
+        chosen = [r for r in current if r.pk in wanted]
+    remaining = [r for r in current if r not in chosen]
+    when = at or timezone.now()
+    names = ", ".join(r.name for r in chosen)
+    consent.revoked_at = when
+    consent.revoked_by = _portal_revoker(account)
+    consent.revocation_how = _("Tog tillbaka samtycket i portalen.")
+    if remaining:
+        consent.revocation_how += " " + (
+            _("Bara för: %(names)s. Resten gäller som ett nytt samtycke.") % {"names": names}
+        )
+    consent.revocation_recorded_by = None
+    consent.save(
+        update_fields=[
+            "revoked_at",
+            "revoked_by",
+            "revocation_how",
+            "revocation_recorded_by",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        **portal_audit_fields(
+            account,
+            action=Action.UPDATE,
+            object_type="consent.consent",
+            object_code=str(consent.code),
+            revoked=True,
+            withdrawn_for=sorted(str(r.code) for r in chosen),
+        )
+    )
+    remainder = None
+    if remaining:
+        happened = _(
+            "Kvarstår av samtycke %(number)s, som togs tillbaka i portalen den %(day)s för: "
+            "%(names)s."
+        ) % {
+            "number": consent.number,
+            "day": timezone.localtime(when).strftime("%Y-%m-%d %H:%M"),
+            "names": names,
+        }
+        remainder = Consent(
+            case=consent.case,
+            releasing_organisation=consent.releasing_organisation,
+            also_about=consent.also_about,
+            form=consent.form,
+            document=consent.document.name if consent.document else "",
+            oral_note=f"{consent.oral_note}\n\n{happened}" if consent.oral_note else happened,
+            given_on=consent.given_on,
+            valid_until=consent.valid_until,
+            age_at_consent=consent.age_at_consent,
+            age_rule=consent.age_rule,
+            maturity_assessment=consent.maturity_assessment,
+            recorded_by=consent.recorded_by,
+            remains_of=consent,
+        )
+        remainder.full_clean()
+        remainder.save()
+        remainder.categories.set(list(consent.categories.all()))
+        remainder.recipients.set(remaining)
+        ConsentGiver.objects.bulk_create(
+            ConsentGiver(consent=remainder, role=g.role, guardian_id=g.guardian_id)
+            for g in consent.givers.all()
+        )
+        audit_record(
+            **portal_audit_fields(
+                account,
+                action=Action.CREATE,
+                object_type="consent.consent",
+                object_code=str(remainder.code),
+                remains_of=str(consent.code),
+                categories=sorted(c.slug for c in consent.categories.all()),
+                recipients=sorted(str(r.code) for r in remaining),
+                valid_until=consent.valid_until.isoformat() if consent.valid_until else None,
+            )
+        )
+    notify_coordinator(
+        consent.case,
+        NoticeKind.CONSENT_WITHDRAWN,
+        _("Samtycke %(number)s i ärende %(code)s har tagits tillbaka i portalen för: %(names)s.")
+        % {"number": consent.number, "code": consent.case.anonymous_code, "names": names}
+        + (
+            " " + _("Det som kvarstår är samtycke %(number)s.") % {"number": remainder.number}
+            if remainder is not None
+            else ""
+        ),
+    )
+    return remainder

@@ -148,6 +148,15 @@ PEOPLE = [
         (R.ADMINISTRATOR,),
         "Systemförvaltare",
     ),
+    # Receives feedback from the portal: outside every youth's group (LocalPolicy).
+    DemoPerson(
+        "synpunkter",
+        "Ulla",
+        "Ström",
+        "Socialtjänsten Rinkeby-Kista",
+        (),
+        "Kvalitetsansvarig",
+    ),
     DemoPerson(
         "samordnare.skarholmen",
         "Nils",
@@ -177,6 +186,14 @@ PEOPLE = [
     ),
     DemoPerson(
         "styrgrupp.vaxjo", "Ingrid", "Falk", "Socialtjänsten Växjö", (R.STEERING,), "Socialchef"
+    ),
+    DemoPerson(
+        "synpunkter.vaxjo",
+        "Bo",
+        "Lilja",
+        "Socialtjänsten Växjö",
+        (),
+        "Kvalitetsansvarig",
     ),
     DemoPerson(
         "admin.vaxjo", "Per", "Dahl", "Socialtjänsten Växjö", (R.ADMINISTRATOR,), "Systemförvaltare"
@@ -300,4 +317,9 @@ def seed_demo() -> list[DemoPerson]:
             StaticToken.objects.bulk_create(
                 StaticToken(device=device, token=StaticToken.random_token()) for _ in range(10)
             )
+    recipients = {"Stockholms stad": "synpunkter", "Växjö kommun": "synpunkter.vaxjo"}
+    for name, username in recipients.items():
+        LocalPolicy.objects.filter(municipality=municipalities[name], district=None).update(
+            feedback_recipient=Person.objects.get(username=username)
+        )
     return PEOPLE

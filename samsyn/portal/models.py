@@ -15,6 +15,7 @@ Rules:
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -22,6 +23,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.lib.models import TimestampedModel
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+else:
+    StrOrPromise = str
 
 
 class AccountKind(models.TextChoices):
@@ -276,7 +282,7 @@ class Feedback(TimestampedModel):
         ]
 
 
-def _answer_field(label: str) -> models.PositiveSmallIntegerField:
+def _answer_field(label: StrOrPromise) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
         label, null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )

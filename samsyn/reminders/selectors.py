@@ -8,13 +8,14 @@ anonymous code. Every identity decision is logged. A fixed number of queries.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from django.utils.translation import gettext as _
 
 from samsyn.consent import policy
 from samsyn.organisations.models import Person, Role
+from samsyn.portal.models import PortalNotice
 from samsyn.reminders.models import ReminderKind, ReminderSent
 from samsyn.reminders.services import KIND_ORDER, due_reminders
 
@@ -108,3 +109,37 @@ def reminders_for_viewer(*, viewer: Person, today: date) -> list[ReminderGroup]:
         if rows:
             groups.append(ReminderGroup(kind=kind, label=str(ReminderKind(kind).label), rows=rows))
     return groups
+
+
+# --- from the portal ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PortalNoticeRow:
+    code: UUID
+    case_code: UUID
+    anonymous_code: str
+    kind: str
+    text: str
+    created_at: datetime
+
+
+def portal_notices_for_viewer(*, viewer: Person) -> list[PortalNoticeRow]:
+    """Unread notices from the portal (a consent taken back, a changed share…) in the cases
+    the viewer coordinates and takes part in, newest first. The case is named by its
+    anonymous code; the text holds codes and organisation names only. One query."""
+    return [
+        PortalNoticeRow(
+            code=notice.code,
+            case_code=notice.case.code,
+            anonymous_code=notice.case.anonymous_code,
+            kind=str(notice.get_kind_display()),
+            text=notice.text,
+            created_at=notice.created_at,
+        )
+        for notice in PortalNotice.objects.filter(
+            case__coordinator=viewer, case__members__person=viewer, read_at__isnull=True
+        )
+        .select_related("case")
+        .order_by("-created_at", "-pk")
+    ]

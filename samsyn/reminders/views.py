@@ -8,7 +8,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from samsyn.lib.http import AuthedHttpRequest
-from samsyn.reminders.selectors import has_case_role, reminders_for_viewer
+from samsyn.reminders.selectors import (
+    has_case_role,
+    portal_notices_for_viewer,
+    reminders_for_viewer,
+)
 
 
 @login_required
@@ -19,5 +23,10 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "reminders/dashboard.html",
-        {"groups": groups, "today": today, "takes_part": has_case_role(viewer)},
+        {
+            "groups": groups,
+            "today": today,
+            "takes_part": has_case_role(viewer),
+            "notices": portal_notices_for_viewer(viewer=viewer),
+        },
     )

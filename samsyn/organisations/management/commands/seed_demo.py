@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from samsyn.cases.demo import seed_cases
 from samsyn.organisations.demo import DEMO_PASSWORD, demo_totp_secret, seed_demo
 from samsyn.organisations.models import Organisation, Role
+from samsyn.portal.demo import DEMO_PIN, seed_portal
 
 
 class Command(BaseCommand):
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             )
         people = seed_demo()
         seeded = seed_cases()
+        portal = seed_portal()
         if options["quiet"]:
             return
         names = dict(Organisation.objects.values_list("name", "name"))
@@ -39,7 +41,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
         self.stdout.write(f"{'username':<24}{'role':<34}{'organisation':<34}TOTP secret")
         for demo in people:
-            roles = ", ".join(str(Role(r).label) for r in demo.roles)
+            roles = ", ".join(str(Role(r).label) for r in demo.roles) or "(tar emot synpunkter)"
             self.stdout.write(
                 f"{demo.username:<24}{roles:<34}{names[demo.organisation]:<34}"
                 f"{demo_totp_secret(demo.username)}"
@@ -49,4 +51,12 @@ class Command(BaseCommand):
             "Add a secret to an authenticator app, or print the current code with:\n"
             "  .venv/bin/python manage.py demo_totp samordnare"
         )
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Portal for youths and guardians: /ung/ (password {DEMO_PASSWORD}, PIN {DEMO_PIN})"
+            )
+        )
+        for login in portal:
+            self.stdout.write(f"{login.username:<24}{login.who}")
         self.stdout.write(seeded.summary())
