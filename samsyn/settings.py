@@ -273,3 +273,7 @@ SAMSYN_BASE_URL = (env_str("SAMSYN_BASE_URL") or "").rstrip("/")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "samsyn@localhost")
+
+# Aggregate reports hide counts from 1 to this minus one ("<5") and enough others that the
+# hidden ones cannot be worked out (samsyn.lib.suppression).
+SAMSYN_SUPPRESSION_THRESHOLD = env_int("SAMSYN_SUPPRESSION_THRESHOLD", 5, minimum=2)

@@ -345,6 +345,16 @@ class InstrumentChoiceField(forms.ModelMultipleChoiceField):
         return str(obj.short_name)
 
 
+class _PersonChoiceField(forms.ModelChoiceField):
+    """People listed as "Eva Ek, kvalitetsansvarig (Socialtjänsten Norra)"."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.get_full_name() or obj.get_username()
+        title = f", {obj.title}" if obj.title else ""
+        organisation = f" ({obj.organisation.name})" if obj.organisation else ""
+        return f"{name}{title}{organisation}"
+
+
 class PolicyForm(forms.Form):
     FIELDS = services.POLICY_FIELDS
 
@@ -403,6 +413,14 @@ class PolicyForm(forms.Form):
     )
     sig_cost_per_youth_year = _model_integer(LocalPolicy, "sig_cost_per_youth_year")
     placement_cost_per_year = _model_integer(LocalPolicy, "placement_cost_per_year")
+    feedback_recipient = _PersonChoiceField(
+        label=capfirst(LocalPolicy._meta.get_field("feedback_recipient").verbose_name),
+        help_text=LocalPolicy._meta.get_field("feedback_recipient").help_text,
+        queryset=Person.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Ingen vald"),
+    )
 
     def __init__(self, *args: Any, policy: LocalPolicy, **kwargs: Any) -> None:
         initial = initial_from(policy, self.FIELDS)
@@ -411,6 +429,16 @@ class PolicyForm(forms.Form):
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.fields["meeting_length_minutes"].required = False
+        # Active people working in the policy's municipality (the service checks it again).
+        limit_choices(
+            self,
+            "feedback_recipient",
+            Person.objects.filter(
+                is_active=True, organisation__municipality_id=policy.municipality_id
+            )
+            .select_related("organisation")
+            .order_by("last_name", "first_name", "username"),
+        )
 
     def clean_required_actor_kinds(self) -> list[str]:
         chosen = set(self.cleaned_data["required_actor_kinds"])

@@ -44,6 +44,7 @@ POLICY_FIELDS = [
     "required_actor_kinds",
     "sig_cost_per_youth_year",
     "placement_cost_per_year",
+    "feedback_recipient",
 ]
 ORGANISATION_FIELDS = ["name", "kind", "district", "parent", "is_active"]
 _PERSON_FIELDS = [
@@ -301,12 +302,14 @@ def person_set_password(*, actor: Person, person: Person, password: str) -> None
     )
 
 
-@transaction.atomic
 def _loggable(value: Any) -> Any:
-    """A policy value as the audit log's JSON can hold it (times as "HH:MM")."""
+    """A policy value as the audit log's JSON can hold it (times as "HH:MM", people by code)."""
+    if isinstance(value, Person):
+        return str(value.code)
     return value.strftime("%H:%M") if isinstance(value, time) else value
 
 
+@transaction.atomic
 def policy_update(
     *,
     actor: Person,
@@ -317,6 +320,15 @@ def policy_update(
 ) -> LocalPolicy:
     """Change local policy. Rule: policy is data per municipality or district, never code."""
     require_administers(actor, policy.municipality_id)
+    recipient = data.get("feedback_recipient")
+    if recipient is not None and (
+        not recipient.is_active
+        or recipient.organisation is None
+        or recipient.organisation.municipality_id != policy.municipality_id
+    ):
+        raise ValidationError(
+            {"feedback_recipient": _("Välj en aktiv person som arbetar i kommunen.")}
+        )
     before = {f: getattr(policy, f) for f in POLICY_FIELDS}
     changed = _apply(policy, POLICY_FIELDS, data)
     policy.full_clean()
