@@ -37,6 +37,7 @@ from samsyn.consent.models import Consent
 from samsyn.lib import personnummer as pnr
 from samsyn.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus
 from samsyn.organisations.demo import seed_demo
+from samsyn.portal.demo import seed_portal
 from samsyn.organisations.models import Instrument
 from samsyn.organisations.selectors import policy_for
 from samsyn.plans.models import (
@@ -63,6 +64,7 @@ def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         seed_demo()
         seed_cases()
+        seed_portal()
         yield
         transaction.set_rollback(True)
 
@@ -103,7 +105,33 @@ def test_seeding_twice_adds_nothing(demo):
     before = {model.__name__: model.objects.count() for model in counted}
     again = seed_cases()
     assert again.created == 0 and again.existing == len(YOUTHS)
+    seed_portal()
     assert {model.__name__: model.objects.count() for model in counted} == before
+
+
+def test_the_demo_portal_has_adam_his_mother_feedback_and_evaluations(demo, client):
+    from samsyn.cases.models import CaseMember
+    from samsyn.portal.models import Evaluation, EvaluationReceipt, Feedback, PortalAccount
+    from samsyn.portal.voice_services import feedback_recipient_for
+
+    adam = PortalAccount.objects.get(username="ung.adam")
+    assert adam.case == demo_case(1) and adam.is_youth
+    assert PortalAccount.objects.get(username="vh.hodan").guardian.first_name == "Hodan"
+    # The printed login works, and Adam may withdraw a consent that reaches the police.
+    response = client.post(
+        "/ung/logga-in/", {"username": "ung.adam", "password": "samsyn-demo-2026"}
+    )
+    assert response.status_code == 302
+    page = client.get("/ung/samtycken/").content.decode()
+    assert "Lokalpolisområde Rinkeby" in page and "/ta-tillbaka/" in page
+    # Feedback goes to someone outside every demo group; one named and answered, one anonymous.
+    recipient = feedback_recipient_for(case=adam.case)
+    assert recipient.username == "synpunkter"
+    assert not CaseMember.objects.filter(person=recipient).exists()
+    assert Feedback.objects.filter(account=adam).exclude(response="").exists()
+    assert Feedback.objects.filter(anonymous=True, account__isnull=True).exists()
+    # Every youth whose SIG ended has answered; one group is large enough to be shown.
+    assert EvaluationReceipt.objects.count() == Evaluation.objects.count() >= 5
 
 
 def test_the_personnummer_are_valid_distinct_and_match_birth_and_sex():
