@@ -411,8 +411,8 @@ class LocalPolicy(TimestampedModel):
         verbose_name=_("mottagare av synpunkter från portalen"),
         help_text=_(
             "En person utanför ungdomarnas grupper som tar emot synpunkter och klagomål från "
-            "ungdomar och vårdnadshavare. Sitter personen i en ungdoms grupp går synpunkten till "
-            "kommunens mottagare i stället."
+            "ungdomar och vårdnadshavare. Ingår personen i en ungdoms grupp går synpunkten i "
+            "stället till mottagaren i kommunens gemensamma riktlinjer."
         ),
     )
 

@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='localpolicy',
             name='feedback_recipient',
-            field=models.ForeignKey(blank=True, help_text='En person utanför ungdomarnas grupper som tar emot synpunkter och klagomål från ungdomar och vårdnadshavare. Sitter personen i en ungdoms grupp går synpunkten till kommunens mottagare i stället.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='mottagare av synpunkter från portalen'),
+            field=models.ForeignKey(blank=True, help_text='En person utanför ungdomarnas grupper som tar emot synpunkter och klagomål från ungdomar och vårdnadshavare. Ingår personen i en ungdoms grupp går synpunkten i stället till mottagaren i kommunens gemensamma riktlinjer.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='mottagare av synpunkter från portalen'),
         ),
     ]
