@@ -292,7 +292,9 @@ def test_the_youth_redeems_reads_and_withdraws_the_police_consent_on_a_phone(
     # 8. Guardians, and saying what you think.
     youth.goto(f"{base}/ung/samtycken/vardnadshavare/")
     check_portal_page(youth, "14-vardnadshavare")
-    youth.get_by_role("navigation", name="Meny").get_by_role("link", name="Säg vad du tycker").click()
+    youth.get_by_role("navigation", name="Meny").get_by_role(
+        "link", name="Säg vad du tycker"
+    ).click()
     check_portal_page(youth, "15-tyck-till")
     youth.goto(f"{base}/ung/utvardering/")
     check_portal_page(youth, "16-utvardering")

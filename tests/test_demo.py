@@ -37,7 +37,6 @@ from samsyn.consent.models import Consent
 from samsyn.lib import personnummer as pnr
 from samsyn.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus
 from samsyn.organisations.demo import seed_demo
-from samsyn.portal.demo import seed_portal
 from samsyn.organisations.models import Instrument
 from samsyn.organisations.selectors import policy_for
 from samsyn.plans.models import (
@@ -49,6 +48,7 @@ from samsyn.plans.models import (
     PlanVersion,
     SubGoal,
 )
+from samsyn.portal.demo import seed_portal
 from samsyn.reminders.models import ReminderKind
 from samsyn.reminders.services import due_reminders
 
