@@ -46,7 +46,7 @@ from samsyn.organisations.models import (
 )
 from samsyn.plans import services as plans
 from samsyn.plans.models import LifeDomain
-from samsyn.portal.models import PortalNotice
+from samsyn.portal.models import Feedback, PortalNotice
 from tests.conftest import inform, make_person
 
 PHONE_360 = {"width": 360, "height": 800}
@@ -72,7 +72,7 @@ class Scene:
 def scene(transactional_db: None) -> Scene:
     municipality = Municipality.objects.create(name="Portalköping", municipality_number="9944")
     district = District.objects.create(municipality=municipality, name="Väster")
-    LocalPolicy.objects.create(municipality=municipality, meeting_cadence_weeks=4)
+    policy = LocalPolicy.objects.create(municipality=municipality, meeting_cadence_weeks=4)
     social = Organisation.objects.create(
         municipality=municipality,
         district=district,
@@ -94,6 +94,11 @@ def scene(transactional_db: None) -> Scene:
     school = make_person(
         "stella", school_org, Role.ACTOR_REPRESENTATIVE, last_name="Kurator", email="s@example.se"
     )
+    # Feedback from the portal goes to someone outside every group.
+    policy.feedback_recipient = make_person(
+        "ulla", social, last_name="Kvalitet", title="Kvalitetsansvarig", email="u@example.se"
+    )
+    policy.save(update_fields=["feedback_recipient"])
     today = timezone.localdate()
     case = cases.case_create(
         actor=coordinator,
