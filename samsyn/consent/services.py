@@ -289,6 +289,26 @@ def consent_renew(
     )
 
 
+def _mark_revoked(
+    consent: Consent, *, at: datetime, by: str, how: str, recorded_by: Person | None
+) -> None:
+    """Record the revocation on the (locked) consent: from `at`, nothing more is disclosed
+    under it. The one place both revocations (staff and portal) write it."""
+    consent.revoked_at = at
+    consent.revoked_by = by
+    consent.revocation_how = how
+    consent.revocation_recorded_by = recorded_by
+    consent.save(
+        update_fields=[
+            "revoked_at",
+            "revoked_by",
+            "revocation_how",
+            "revocation_recorded_by",
+            "updated_at",
+        ]
+    )
+
+
 @transaction.atomic
 def consent_revoke(
     *, actor: Person, consent: Consent, revoked_by: str, how: str, at: datetime | None = None
@@ -312,18 +332,8 @@ def consent_revoke(
         errors["how"] = [_("Ange hur samtycket återkallades, t.ex. muntligt i telefon.")]
     if errors:
         raise ValidationError(errors)
-    consent.revoked_at = at or timezone.now()
-    consent.revoked_by = revoked_by.strip()
-    consent.revocation_how = how.strip()
-    consent.revocation_recorded_by = actor
-    consent.save(
-        update_fields=[
-            "revoked_at",
-            "revoked_by",
-            "revocation_how",
-            "revocation_recorded_by",
-            "updated_at",
-        ]
+    _mark_revoked(
+        consent, at=at or timezone.now(), by=revoked_by.strip(), how=how.strip(), recorded_by=actor
     )
     audit_record(
         actor=actor,
@@ -446,23 +456,12 @@ def consent_withdraw_in_portal(
     remaining = [r for r in current if r not in chosen]
     when = at or timezone.now()
     names = ", ".join(r.name for r in chosen)
-    consent.revoked_at = when
-    consent.revoked_by = _portal_revoker(account)
-    consent.revocation_how = _("Tog tillbaka samtycket i portalen.")
+    how = _("Tog tillbaka samtycket i portalen.")
     if remaining:
-        consent.revocation_how += " " + (
+        how += " " + (
             _("Bara för: %(names)s. Resten gäller som ett nytt samtycke.") % {"names": names}
         )
-    consent.revocation_recorded_by = None
-    consent.save(
-        update_fields=[
-            "revoked_at",
-            "revoked_by",
-            "revocation_how",
-            "revocation_recorded_by",
-            "updated_at",
-        ]
-    )
+    _mark_revoked(consent, at=when, by=_portal_revoker(account), how=how, recorded_by=None)
     audit_record(
         **portal_audit_fields(
             account,

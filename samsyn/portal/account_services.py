@@ -39,6 +39,8 @@ from samsyn.audit.models import Action
 from samsyn.audit.services import audit_record
 from samsyn.cases.models import Case, CaseState, Guardian, GuardianRole
 from samsyn.cases.rules import require_runs_case
+from samsyn.cases.services import audit_case
+from samsyn.consent import policy
 from samsyn.organisations.models import Person
 from samsyn.portal.models import (
     AccountKind,
@@ -137,10 +139,6 @@ def _failure_record(scope: str, *keys: str) -> None:
 # --- audit ------------------------------------------------------------------------------------
 
 
-def _basis(account_kind: str) -> str:
-    return "data_subject" if account_kind == AccountKind.YOUTH else "guardian"
-
-
 def audit_portal(
     *,
     account: PortalAccount,
@@ -152,33 +150,15 @@ def audit_portal(
 ) -> None:
     """Record something a portal account did or read, as `portal:<username>` (no staff
     actor). Without a target or object type, the account itself is the object."""
-    case = account.case
     if target is None and not object_type:
         target = account
+    if target is not None:
+        object_type = object_type or target._meta.label_lower
+        object_code = object_code or str(getattr(target, "code", target.pk))
     audit_record(
-        actor=None,
-        actor_username=f"portal:{account.username}",
-        action=action,
-        target=target,
-        object_type=object_type,
-        object_code=object_code,
-        case_code=case.code,
-        subject_code=case.youth.code,
-        municipality_code=case.municipality.code,
-        basis=_basis(account.kind),
-        detail={"portal_account": str(account.code), **detail},
-    )
-
-
-def _audit_staff(actor: Person, action: str, case: Case, target: Any, **detail: Any) -> None:
-    audit_record(
-        actor=actor,
-        action=action,
-        target=target,
-        case_code=case.code,
-        subject_code=case.youth.code,
-        municipality_code=case.municipality.code,
-        detail=detail,
+        **policy.portal_audit_fields(
+            account, action=action, object_type=object_type, object_code=object_code, **detail
+        )
     )
 
 
@@ -261,7 +241,7 @@ def invitation_create(
         created_by=actor,
         expires_at=now + timedelta(hours=settings.PORTAL_INVITATION_HOURS),
     )
-    _audit_staff(actor, Action.CREATE, case, invitation, kind=kind)
+    audit_case(actor, Action.CREATE, case, invitation, kind=kind)
     return invitation, format_code(code)
 
 
@@ -275,7 +255,7 @@ def invitation_revoke(*, actor: Person, invitation: PortalInvitation) -> PortalI
         raise ValidationError(_("Inbjudan är redan använd eller återkallad."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at", "updated_at"])
-    _audit_staff(actor, Action.UPDATE, case, invitation, revoked=True)
+    audit_case(actor, Action.UPDATE, case, invitation, revoked=True)
     return invitation
 
 
@@ -593,7 +573,7 @@ def account_reset(*, actor: Person, account: PortalAccount) -> tuple[PortalInvit
     account.session_generation = uuid.uuid4()
     account.save(update_fields=["is_active", "deactivated_at", "session_generation", "updated_at"])
     account.credentials.filter(revoked_at__isnull=True).update(revoked_at=now)
-    _audit_staff(actor, Action.UPDATE, case, account, reset=True)
+    audit_case(actor, Action.UPDATE, case, account, reset=True)
     return invitation_create(actor=actor, case=case, kind=account.kind, guardian=account.guardian)
 
 
@@ -607,5 +587,5 @@ def notice_mark_read(*, actor: Person, notice: PortalNotice) -> PortalNotice:
         notice.read_at = timezone.now()
         notice.read_by = actor
         notice.save(update_fields=["read_at", "read_by", "updated_at"])
-        _audit_staff(actor, Action.UPDATE, case, notice, read=True)
+        audit_case(actor, Action.UPDATE, case, notice, read=True)
     return notice

@@ -214,14 +214,23 @@ def feedback_sender(*, viewer: Person, feedback: Feedback) -> Sender:
 def feedback_read(*, viewer: Person, feedback: Feedback) -> None:
     """Record that the viewer read the feedback. Anonymous feedback: the record names the
     feedback and the reader only, so it links nobody to the sender."""
+    audit_feedback(actor=viewer, feedback=feedback, action=Action.READ)
+
+
+def audit_feedback(
+    *, actor: Person, feedback: Feedback, action: str, fields: list[str] | None = None
+) -> None:
+    """A staff read or change of a feedback, in the audit log: the feedback, its case (only
+    when named) and the municipality; never its text."""
     audit_record(
-        actor=viewer,
-        action=Action.READ,
+        actor=actor,
+        action=action,
         object_type="portal.feedback",
         object_code=str(feedback.code),
         case_code=feedback.case.code if feedback.case is not None else None,
         municipality_code=feedback.municipality.code,
         basis="feedback_recipient",
+        detail={"fields": fields} if fields is not None else None,
     )
 
 

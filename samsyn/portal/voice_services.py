@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from samsyn.audit.models import Action
 from samsyn.audit.services import audit_record
 from samsyn.cases.models import Case, Closure
+from samsyn.consent import policy
 from samsyn.organisations.models import Person
 from samsyn.portal import voice_selectors
 from samsyn.portal.models import (
@@ -74,22 +75,6 @@ def _route(case: Case) -> tuple[Person, bool]:
     if person is None:
         raise ValidationError(_no_recipient())
     return person, passed_over
-
-
-def _portal_audit(account: PortalAccount, action: str, object_type: str, object_code: str) -> None:
-    case = account.case
-    audit_record(
-        actor=None,
-        actor_username=f"portal:{account.username}",
-        action=action,
-        object_type=object_type,
-        object_code=object_code,
-        case_code=case.code,
-        subject_code=case.youth.code,
-        municipality_code=case.municipality.code,
-        basis="data_subject" if account.is_youth else "guardian",
-        detail={"portal_account": str(account.code)},
-    )
 
 
 def _link(feedback: Feedback, base_url: str) -> str:
@@ -159,7 +144,14 @@ def feedback_submit(
         Feedback.objects.filter(pk=feedback.pk).update(created_at=midnight, updated_at=midnight)
         feedback.created_at = feedback.updated_at = midnight
     else:
-        _portal_audit(account, Action.CREATE, "portal.feedback", str(feedback.code))
+        audit_record(
+            **policy.portal_audit_fields(
+                account,
+                action=Action.CREATE,
+                object_type="portal.feedback",
+                object_code=str(feedback.code),
+            )
+        )
     with translation.override(settings.LANGUAGE_CODE):
         _notify(
             recipient,
@@ -176,15 +168,8 @@ def _require_handles(actor: Person, feedback: Feedback) -> None:
 
 
 def _audit_staff(actor: Person, feedback: Feedback, fields: list[str]) -> None:
-    audit_record(
-        actor=actor,
-        action=Action.UPDATE,
-        object_type="portal.feedback",
-        object_code=str(feedback.code),
-        case_code=feedback.case.code if feedback.case is not None else None,
-        municipality_code=feedback.municipality.code,
-        basis="feedback_recipient",
-        detail={"fields": fields},
+    voice_selectors.audit_feedback(
+        actor=actor, feedback=feedback, action=Action.UPDATE, fields=fields
     )
 
 
@@ -344,5 +329,12 @@ def evaluation_submit(
     except IntegrityError as exc:
         raise ValidationError(_("Du har redan svarat på utvärderingen. Tack!")) from exc
     evaluation.save(force_insert=True)
-    _portal_audit(account, Action.CREATE, "portal.evaluationreceipt", str(receipt.pk))
+    audit_record(
+        **policy.portal_audit_fields(
+            account,
+            action=Action.CREATE,
+            object_type="portal.evaluationreceipt",
+            object_code=str(receipt.pk),
+        )
+    )
     return evaluation
