@@ -89,7 +89,6 @@ def search(request: AuthedHttpRequest) -> HttpResponse:
                 for r in rows
             ],
             "people_found": len(people),
-            "querystring": request.GET.copy(),
             "export_query": export_query.urlencode(),
             "seal_status": selectors.audit_seal_status(),
         },

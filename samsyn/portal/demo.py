@@ -75,25 +75,34 @@ def seed_portal() -> list[DemoPortalLogin]:
         wanted.append(("vh.hodan", AccountKind.GUARDIAN, mother, "Hodan (Adams mamma)"))
     logins = []
     for username, kind, guardian, who in wanted:
-        if not PortalAccount.objects.filter(username=username).exists():
-            _invitation, code = access.invitation_create(
-                actor=coordinator, case=case, kind=kind, guardian=guardian
-            )
-            access.invitation_redeem(
-                code=code,
-                username=username,
-                password=DEMO_PASSWORD,
-                password_again=DEMO_PASSWORD,
-                pin=DEMO_PIN,
-                pin_again=DEMO_PIN,
-                ip=None,
-            )
+        _account(coordinator, case, username, kind, guardian)
         logins.append(DemoPortalLogin(username=username, who=who))
     # The demo's own feedback would e-mail the recipient: nobody needs those messages.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         _seed_feedback(case)
         _seed_evaluations(coordinator)
     return logins
+
+
+def _account(
+    coordinator: Person, case: Case, username: str, kind: str, guardian: Guardian | None
+) -> PortalAccount:
+    """The demo account `username`, made as a real one is: invited, then redeemed."""
+    account = PortalAccount.objects.filter(username=username).first()
+    if account is not None:
+        return account
+    _invitation, code = access.invitation_create(
+        actor=coordinator, case=case, kind=kind, guardian=guardian
+    )
+    return access.invitation_redeem(
+        code=code,
+        username=username,
+        password=DEMO_PASSWORD,
+        password_again=DEMO_PASSWORD,
+        pin=DEMO_PIN,
+        pin_again=DEMO_PIN,
+        ip=None,
+    )
 
 
 def _seed_feedback(case: Case) -> None:
@@ -117,20 +126,7 @@ def _seed_evaluations(coordinator: Person) -> None:
         if case.pk in answered or case.coordinator is None:
             continue
         username = f"ung.{case.anonymous_code.lower()}"
-        account = PortalAccount.objects.filter(username=username).first()
-        if account is None:
-            _invitation, code = access.invitation_create(
-                actor=case.coordinator, case=case, kind=AccountKind.YOUTH
-            )
-            account = access.invitation_redeem(
-                code=code,
-                username=username,
-                password=DEMO_PASSWORD,
-                password_again=DEMO_PASSWORD,
-                pin=DEMO_PIN,
-                pin_again=DEMO_PIN,
-                ip=None,
-            )
+        account = _account(case.coordinator, case, username, AccountKind.YOUTH, None)
         understood, took_part, listened, trusted, good, change = EVALUATIONS[
             index % len(EVALUATIONS)
         ]
