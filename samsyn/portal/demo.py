@@ -19,7 +19,13 @@ from samsyn.organisations.demo import DEMO_PASSWORD
 from samsyn.organisations.models import Person
 from samsyn.portal import account_services as access
 from samsyn.portal import voice_services as voice
-from samsyn.portal.models import AccountKind, EvaluationReceipt, Feedback, PortalAccount
+from samsyn.portal.models import (
+    AccountKind,
+    EvaluationReceipt,
+    Feedback,
+    PortalAccount,
+    PortalNotice,
+)
 
 DEMO_PIN = "2580"
 
@@ -127,6 +133,9 @@ def _seed_evaluations(coordinator: Person) -> None:
             continue
         username = f"ung.{case.anonymous_code.lower()}"
         account = _account(case.coordinator, case, username, AccountKind.YOUTH, None)
+        # In the story these accounts were made long ago: their notices are already read.
+        for notice in PortalNotice.objects.filter(case=case, read_at__isnull=True):
+            access.notice_mark_read(actor=case.coordinator, notice=notice)
         understood, took_part, listened, trusted, good, change = EVALUATIONS[
             index % len(EVALUATIONS)
         ]
