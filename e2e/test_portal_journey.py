@@ -300,7 +300,14 @@ def test_the_youth_redeems_reads_and_withdraws_the_police_consent_on_a_phone(
     youth.get_by_role("navigation", name="Meny").get_by_role(
         "link", name="Säg vad du tycker"
     ).click()
+    expect(youth.locator("main")).to_contain_text("Ulla Kvalitet")
     check_portal_page(youth, "15-tyck-till")
+    youth.get_by_label("Vad vill du säga?").fill("Mötena är för tidigt på morgonen.")
+    youth.get_by_label("Skicka anonymt").check()
+    youth.get_by_role("button", name="Skicka", exact=True).click()
+    expect_message(youth, "Tack")
+    feedback = Feedback.objects.get()
+    assert feedback.anonymous and feedback.case_id is None and feedback.account_id is None
     youth.goto(f"{base}/ung/utvardering/")
     check_portal_page(youth, "16-utvardering")
 
