@@ -755,3 +755,11 @@ def test_a_staff_sign_in_ends_the_portal_session_in_the_same_browser(sig, portal
     response = client.get(reverse("portal:plan"))
     assert response.status_code == 302
     assert response["Location"].startswith("/ung/logga-in/")
+
+
+@pytest.mark.parametrize("username", ["200805201234", "080520-1234", "kim.0805201234"])
+def test_a_personnummer_is_refused_as_username(sig, username):
+    _invitation, code = _invite(sig)
+    with pytest.raises(ValidationError) as refused:
+        _redeem(code, username=username)
+    assert "personnummer" in " ".join(_errors(refused.value)["username"])

@@ -268,6 +268,9 @@ def _weak_pin(pin: str) -> bool:
     return steps in ({0}, {1}, {9})
 
 
+PERSONNUMMER_LIKE = re.compile(r"(?<!\d)(\d{2})?\d{6}[-+]?\d{4}(?!\d)")
+
+
 def _username_errors(
     username: str, *, check_taken: bool, same_person: PortalAccount | None
 ) -> list[str]:
@@ -278,6 +281,9 @@ def _username_errors(
                 "understreck (_) eller bindestreck (-)."
             )
         ]
+    if PERSONNUMMER_LIKE.search(username):
+        # Nobody logs in with a personnummer, and a username is shown to staff and in logs.
+        return [_("Använd inte ditt personnummer i användarnamnet. Välj något annat.")]
     if not check_taken:
         return []
     taken = PortalAccount.objects.filter(username__iexact=username)
