@@ -197,10 +197,30 @@ def desktop(browser: Any, base: str, person: Person, contexts: list[Any]) -> Any
     return page
 
 
+TAP_TARGETS = (
+    "main button, main .button, main .portal-big-link, .portal-nav a, .portal-link-button, "
+    "main input:not([type=hidden]):not([type=checkbox]):not([type=radio]), main select, "
+    "main textarea, main summary"
+)
+
+
+def assert_large_tap_targets(page: Any) -> None:
+    """Buttons, menu links, fields and the like are at least 44 px high on the phone."""
+    small = page.evaluate(
+        """(selector) => [...document.querySelectorAll(selector)]
+            .filter(el => el.offsetParent !== null)
+            .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect().height])
+            .filter(([, height]) => height < 44)""",
+        TAP_TARGETS,
+    )
+    assert not small, f"{page.url}: tap targets under 44 px: {small}"
+
+
 def check_portal_page(page: Any, name: str) -> None:
-    """axe-core, no sideways scrolling at 360 px, and a screenshot for docs/portal/."""
+    """axe-core, no sideways scrolling at 360 px, large tap targets, and a screenshot."""
     assert_accessible(page)
     assert_no_horizontal_scroll(page, width=PHONE_360["width"])
+    assert_large_tap_targets(page)
     shot = screenshot(page, f"portal-{name}")
     if os.environ.get("SAMSYN_DOCS_SCREENSHOTS"):  # `make screenshots` refreshes docs/portal/
         DOCS.mkdir(parents=True, exist_ok=True)
