@@ -332,7 +332,7 @@ def _usable_invitation(code: str) -> PortalInvitation | None:
     if len(plain) != CODE_LENGTH:
         return None
     return (
-        PortalInvitation.objects.select_for_update()
+        PortalInvitation.objects.select_for_update(of=("self",))
         .select_related("case__youth", "case__municipality", "guardian")
         .filter(
             secret_hash=code_hash(plain),
