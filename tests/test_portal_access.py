@@ -763,3 +763,15 @@ def test_a_personnummer_is_refused_as_username(sig, username):
     with pytest.raises(ValidationError) as refused:
         _redeem(code, username=username)
     assert "personnummer" in " ".join(_errors(refused.value)["username"])
+
+
+def test_a_right_to_left_language_is_one_registry_line_away(client, monkeypatch):
+    """The structure for Arabic or Somali: registering a language (here with the English
+    template standing in for the text) offers it and serves it with its lang and dir."""
+    arabic = languages.Language(
+        "ar", "العربية", lang="ar", dir="rtl", template="portal/about/en.html"
+    )
+    monkeypatch.setattr(languages, "LANGUAGES", (*languages.LANGUAGES, arabic))
+    page = client.get(f"{reverse('portal:about')}?sprak=ar").content.decode()
+    assert '<div class="portal-about" lang="ar" dir="rtl">' in page
+    assert '?sprak=ar" lang="ar"' in page
