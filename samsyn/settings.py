@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "samsyn.meetings",
     "samsyn.reminders",
     "samsyn.portal",
+    "samsyn.followup",
     "django_tasks",
     "django_tasks_db",
     "samsyn.accounts",

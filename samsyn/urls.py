@@ -18,6 +18,7 @@ urlpatterns = [
     path("arenden/<uuid:code>/portal/", include("samsyn.portal.staff_urls")),
     path("synpunkter/", include("samsyn.portal.feedback_urls")),
     path("uppfoljning/utvardering/", include("samsyn.portal.evaluation_urls")),
+    path("uppfoljning/", include("samsyn.followup.urls")),
     path("ung/", include("samsyn.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

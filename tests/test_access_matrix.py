@@ -405,6 +405,14 @@ MATRIX: dict[str, tuple[str | None, dict[str, int | str], bool]] = {
     ),
     # The evaluation report: styrgrupp/analytiker only.
     "evaluations:report": (None, {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    # --- follow-up (issue 8): aggregates for styrgrupp/analytiker (and national) only.
+    "followup:report": (None, {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "followup:export_csv": (None, {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "followup:export_xlsx": (
+        None,
+        {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
 }
 
 # Routes whose POST does something to an object: outsiders must get 404 and change nothing.

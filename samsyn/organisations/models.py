@@ -145,6 +145,7 @@ class Role(models.TextChoices):
     ACTOR_REPRESENTATIVE = "aktorsrepresentant", _("Aktörsrepresentant")
     MANAGER = "chef", _("Chef/beredningsgrupp")
     STEERING = "styrgrupp", _("Styrgrupp/analytiker")
+    NATIONAL = "nationell", _("Nationell samordnare")
     ADMINISTRATOR = "administrator", _("Administratör")
 
 
@@ -154,6 +155,7 @@ ROLE_DESCRIPTIONS: dict[str, Any] = {
     Role.ACTOR_REPRESENTATIVE: _("Företräder sin myndighet i gruppen kring en ungdom."),
     Role.MANAGER: _("Diskuterar aktualiserade ungdomar avidentifierat och ger rekommendationer."),
     Role.STEERING: _("Läser verksamhetsuppföljning utan personuppgifter."),
+    Role.NATIONAL: _("Läser uppföljningen för alla kommuner tillsammans, utan personuppgifter."),
     Role.ADMINISTRATOR: _("Hanterar organisationer, personer, lokala riktlinjer och loggsökning."),
 }
 
