@@ -15,6 +15,7 @@ urlpatterns = [
     path("arenden/<uuid:code>/bedomning/", include("samsyn.assessments.urls")),
     path("arenden/<uuid:code>/plan/", include("samsyn.plans.urls")),
     path("arenden/<uuid:code>/moten/", include("samsyn.meetings.urls")),
+    path("arenden/<uuid:code>/uppfoljning/", include("samsyn.followup.case_urls")),
     path("arenden/<uuid:code>/portal/", include("samsyn.portal.staff_urls")),
     path("synpunkter/", include("samsyn.portal.feedback_urls")),
     path("uppfoljning/utvardering/", include("samsyn.portal.evaluation_urls")),

@@ -191,6 +191,16 @@ MATRIX: dict[str, tuple[str | None, dict[str, int | str], bool]] = {
     # The matrix case has no plan yet: nothing to print (tests/test_plans.py prints one).
     "plans:youth_pdf": ("case", {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
     "plans:plan_pdf": ("case", {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "followup_case:overview": (
+        "case",
+        {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
+    "followup_case:chart": (
+        "case",
+        {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
     "meetings:list": ("case", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
     "meetings:plan": ("case", {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
     "meetings:detail": (
@@ -668,6 +678,8 @@ CASE_GET_ONLY = {
 CASE_GET_ONLY |= {"cases:statement", "cases:statement_pdf"}
 CASE_GET_ONLY |= {"plans:plan", "plans:youth_pdf", "plans:plan_pdf"}
 CASE_GET_ONLY |= {"meetings:list", "meetings:detail", "meetings:ics"}
+CASE_ROUTES += [name for name, (key, _, _) in MATRIX.items() if name.startswith("followup_case:")]
+CASE_GET_ONLY |= {"followup_case:overview", "followup_case:chart"}
 CASE_ROUTES += [name for name, (key, _, _) in MATRIX.items() if name.startswith("portal_staff:")]
 CASE_GET_ONLY |= {"portal_staff:overview"}
 

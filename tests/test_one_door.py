@@ -48,6 +48,7 @@ PRESENTING += [
     "voice_forms.py",
 ]
 PERSONAL_DATA_MODELS |= {"PortalAccount", "Feedback", "Evaluation", "GuardianShare"}
+PRESENTING += ["case_views.py", "charts.py"]
 
 
 def _imported_names(path: Path) -> set[str]:
