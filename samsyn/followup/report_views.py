@@ -1,21 +1,91 @@
-"""Scaffolding: replaced as the follow-up report is built (every view answers 404 until then)."""
+"""The operational follow-up report and its exports: styrgrupp/analytiker of the municipality
+only (404 for everyone else). Aggregates only, small counts suppressed (`selectors`)."""
 
-from typing import Any
+from __future__ import annotations
+
+from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from samsyn.audit.models import Action
+from samsyn.audit.services import audit_record
+from samsyn.followup import exports, selectors
+from samsyn.lib.csvexport import csv_download
+from samsyn.lib.http import AuthedHttpRequest
+from samsyn.organisations.models import District, Municipality
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _date(text: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        return default
+
+
+def _report(request: AuthedHttpRequest) -> tuple[selectors.Report, list[District]]:
+    municipality: Municipality = selectors.report_municipality(viewer=request.user)
+    districts = selectors.districts_of(municipality)
+    chosen = request.GET.get("stadsdel", "")
+    district = next((d for d in districts if str(d.pk) == chosen), None)
+    year = timezone.localdate().year
+    start = _date(request.GET.get("fran"), date(year, 1, 1))
+    end = _date(request.GET.get("till"), date(year, 12, 31))
+    if start > end:
+        start, end = end, start
+    report = selectors.operational_report(
+        municipality=municipality, district=district, start=start, end=end
+    )
+    return report, districts
+
+
+def _audit_export(request: AuthedHttpRequest, report: selectors.Report, kind: str) -> None:
+    audit_record(
+        actor=request.user,
+        action=Action.EXPORT,
+        target=report.municipality,
+        detail={
+            "report": "followup",
+            "format": kind,
+            "from": report.start.isoformat(),
+            "to": report.end.isoformat(),
+            "district": report.district.pk if report.district else None,
+        },
+    )
+
+
+def _name(report: selectors.Report) -> str:
+    return f"uppfoljning-{report.start.isoformat()}-{report.end.isoformat()}"
 
 
 @login_required
-def report(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def report(request: AuthedHttpRequest) -> HttpResponse:
+    result, districts = _report(request)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "followup/report.html",
+        {"report": result, "districts": districts, "query": query},
+    )
 
 
 @login_required
-def export_csv(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def export_csv(request: AuthedHttpRequest) -> StreamingHttpResponse:
+    result, _districts = _report(request)
+    _audit_export(request, result, "csv")
+    rows = list(exports.csv_rows(result))
+    return csv_download(header=exports.report_heading(result), rows=rows, name=_name(result))
 
 
 @login_required
-def export_xlsx(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def export_xlsx(request: AuthedHttpRequest) -> HttpResponse:
+    result, _districts = _report(request)
+    _audit_export(request, result, "xlsx")
+    response = HttpResponse(exports.xlsx_bytes(result), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{_name(result)}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
