@@ -25,7 +25,6 @@ from datetime import date
 from itertools import pairwise
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from samsyn.assessments.selectors import Comparison, measurements_for_case
 from samsyn.cases.models import Case, Measure, OutcomeCount, Period, Representation
@@ -34,6 +33,7 @@ from samsyn.consent import policy
 from samsyn.consent.selectors import CaseHeader, case_header
 from samsyn.meetings import cadence
 from samsyn.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus
+from samsyn.meetings.selectors import continuity as meeting_continuity
 from samsyn.organisations.models import Person
 from samsyn.organisations.selectors import policy_for
 from samsyn.plans.models import GoalReview, GoalStatus, LifeDomain, SubGoal
@@ -202,14 +202,8 @@ def _outcomes(access: policy.CaseAccess, hidden: Counter[tuple[str, str]]) -> li
     ]
 
 
-def _meeting_day(meeting: Meeting) -> date:
-    if meeting.held_on is not None:
-        return meeting.held_on
-    return timezone.localtime(meeting.starts_at, STOCKHOLM).date()
-
-
 def _cadence(case: Case, held: list[Meeting], weeks: int, today: date) -> MeetingCadence:
-    dates = sorted(_meeting_day(m) for m in held if m.kind == MeetingKind.NETWORK)
+    dates = sorted(cadence.meeting_day(m) for m in held if m.kind == MeetingKind.NETWORK)
     start = case.started_on or case.decided_on or (dates[0] if dates else None)
     end = case.closed_on or today
     points = [d for d in dates if start is None or d >= start]
@@ -230,17 +224,9 @@ def _cadence(case: Case, held: list[Meeting], weeks: int, today: date) -> Meetin
 
 
 def _continuity(held: list[Meeting], representations: list[Representation]) -> list[ContinuityRow]:
-    people: dict[str, dict[int, str]] = {}
-    meetings: Counter[str] = Counter()
-    for meeting in sorted(held, key=lambda m: m.starts_at):
-        came: set[str] = set()
-        for row in meeting.attendances.all():
-            if row.person is None or not row.attended:
-                continue
-            name = row.organisation.name if row.organisation else "–"
-            people.setdefault(name, {}).setdefault(row.person.pk, str(row.person))
-            came.add(name)
-        meetings.update(came)
+    """Who came from each organisation (`meetings.selectors.continuity`), beside who
+    represented it in the group over time."""
+    came = {row.organisation: row for row in meeting_continuity(held)[1]}
     represented: dict[str, list[str]] = {}
     for r in representations:
         until = r.ended_on.isoformat() if r.ended_on else "…"
@@ -250,11 +236,11 @@ def _continuity(held: list[Meeting], representations: list[Representation]) -> l
     return [
         ContinuityRow(
             organisation=name,
-            people=list(people.get(name, {}).values()),
-            meetings=meetings[name],
+            people=came[name].names if name in came else [],
+            meetings=came[name].meetings if name in came else 0,
             representatives=represented.get(name, []),
         )
-        for name in sorted(set(people) | set(represented))
+        for name in sorted(set(came) | set(represented))
     ]
 
 
@@ -292,7 +278,7 @@ def case_followup_page(*, viewer: Person, case: Case) -> CaseFollowupPage:
     )
     access.record()
     local = policy_for(municipality=case.municipality, district=case.district)
-    weeks = local.meeting_cadence_weeks if local else cadence.DEFAULT_CADENCE_WEEKS
+    weeks = cadence.cadence_weeks(local)
     return CaseFollowupPage(
         case=case,
         header=case_header(viewer=viewer, case=case, identified=identified),

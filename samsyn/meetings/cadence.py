@@ -81,11 +81,13 @@ def next_working_day(day: date) -> date:
     return day
 
 
-def _cadence(local: LocalPolicy | None) -> int:
+def cadence_weeks(local: LocalPolicy | None) -> int:
+    """The local cadence in weeks, or the guidance's five when there is no policy."""
     return local.meeting_cadence_weeks if local is not None else DEFAULT_CADENCE_WEEKS
 
 
-def _meeting_day(meeting: Meeting) -> date:
+def meeting_day(meeting: Meeting) -> date:
+    """The day a meeting was held, or, until then, the day it is planned for."""
     if meeting.held_on is not None:
         return meeting.held_on
     return timezone.localtime(meeting.starts_at, STOCKHOLM).date()
@@ -104,11 +106,11 @@ def _anchor(meetings: list[Meeting]) -> date | None:
     """The last held network meeting; a planned one after it counts instead, so the proposal
     never lands on a meeting that is already planned."""
     held = [m for m in meetings if m.status == MeetingStatus.HELD]
-    last_held = max((_meeting_day(m) for m in held), default=None)
+    last_held = max((meeting_day(m) for m in held), default=None)
     planned = [
-        _meeting_day(m)
+        meeting_day(m)
         for m in meetings
-        if m.status != MeetingStatus.HELD and (last_held is None or _meeting_day(m) > last_held)
+        if m.status != MeetingStatus.HELD and (last_held is None or meeting_day(m) > last_held)
     ]
     return max(planned, default=last_held)
 
@@ -147,7 +149,7 @@ def next_meeting_slot(*, case: Case, after: datetime | None = None) -> datetime:
     anchor = _anchor(_network_meetings(case))
     return slot_after(
         anchor or timezone.localtime(now, STOCKHOLM).date(),
-        weeks=_cadence(local),
+        weeks=cadence_weeks(local),
         weekday=local.meeting_weekday if local is not None else None,
         at=local.meeting_time if local is not None else None,
         earliest=now,

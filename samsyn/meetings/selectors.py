@@ -104,18 +104,22 @@ PREPARATION = [
 ]
 
 
-def _meetings(case: Case) -> QuerySet[Meeting]:
-    return (
-        Meeting.objects.filter(case=case)
-        .select_related("owner", "category", "premeeting_of")
-        .prefetch_related(
-            Prefetch(
-                "attendances",
-                queryset=Attendance.objects.select_related(
-                    "person", "organisation", "guardian"
-                ).order_by("organisation__name", "person__last_name", "person__first_name", "pk"),
-            )
+def with_attendances(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """The meetings with who is invited and who came, in the order the pages list them:
+    by organisation, then by name."""
+    return meetings.prefetch_related(
+        Prefetch(
+            "attendances",
+            queryset=Attendance.objects.select_related(
+                "person", "organisation", "guardian"
+            ).order_by("organisation__name", "person__last_name", "person__first_name", "pk"),
         )
+    )
+
+
+def _meetings(case: Case) -> QuerySet[Meeting]:
+    return with_attendances(
+        Meeting.objects.filter(case=case).select_related("owner", "category", "premeeting_of")
     )
 
 
@@ -228,7 +232,17 @@ class ContinuityRow:
 
     organisation: str
     cells: list[str]  # per held meeting, oldest first: the names of those who came
-    people: int  # how many different people have represented it
+    names: list[str]  # the different people who came, in order of their first meeting
+
+    @property
+    def people(self) -> int:
+        """How many different people have represented it."""
+        return len(self.names)
+
+    @property
+    def meetings(self) -> int:
+        """At how many of the held meetings someone from it came."""
+        return sum(1 for cell in self.cells if cell)
 
 
 @dataclass(frozen=True)
@@ -249,26 +263,28 @@ class MeetingsPage:
     hidden: Hidden
 
 
-def _continuity(held: list[Meeting]) -> tuple[list[date], list[ContinuityRow]]:
+def continuity(held: list[Meeting]) -> tuple[list[date], list[ContinuityRow]]:
+    """Per organisation, who came to each held meeting (attendances prefetched): the days of
+    the meetings, oldest first, and one row per organisation."""
     meetings = sorted(held, key=lambda m: m.starts_at)
     by_organisation: dict[str, dict[int, list[str]]] = {}
-    people: dict[str, set[int]] = {}
+    people: dict[str, dict[int, str]] = {}
     for index, meeting in enumerate(meetings):
         for row in meeting.attendances.all():
             if row.person is None or not row.attended:
                 continue
             name = row.organisation.name if row.organisation else "–"
             by_organisation.setdefault(name, {}).setdefault(index, []).append(str(row.person))
-            people.setdefault(name, set()).add(row.person.pk)
+            people.setdefault(name, {}).setdefault(row.person.pk, str(row.person))
     rows = [
         ContinuityRow(
             organisation=name,
             cells=[", ".join(cells.get(i, [])) for i in range(len(meetings))],
-            people=len(people[name]),
+            names=list(people[name].values()),
         )
         for name, cells in sorted(by_organisation.items())
     ]
-    return [m.held_on or timezone.localtime(m.starts_at).date() for m in meetings], rows
+    return [cadence.meeting_day(m) for m in meetings], rows
 
 
 def meetings_page(*, viewer: Person, case: Case) -> MeetingsPage:
@@ -286,7 +302,7 @@ def meetings_page(*, viewer: Person, case: Case) -> MeetingsPage:
     today = timezone.localdate()
     due = cadence.next_meeting_due(case=case, today=today)
     held = [m for m, _v in views if m.status == MeetingStatus.HELD]
-    dates, continuity = _continuity(held)
+    dates, rows = continuity(held)
     return MeetingsPage(
         header=case_header(viewer=viewer, case=case, identified=identified),
         identified=identified,
@@ -297,10 +313,10 @@ def meetings_page(*, viewer: Person, case: Case) -> MeetingsPage:
         proposed=cadence.next_meeting_slot(case=case) if runs else None,
         due=due,
         overdue=due is not None and due < today,
-        cadence_weeks=local.meeting_cadence_weeks if local else cadence.DEFAULT_CADENCE_WEEKS,
+        cadence_weeks=cadence.cadence_weeks(local),
         premeeting_policy=bool(local and local.premeeting),
         continuity_dates=dates,
-        continuity=continuity,
+        continuity=rows,
         hidden=hidden_summary(hidden),
     )
 

@@ -29,6 +29,7 @@ from samsyn.consent.models import Consent, GiverRole
 from samsyn.consent.selectors import disclosures_for_case
 from samsyn.lib.lookup import get_by_code_or_404
 from samsyn.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus
+from samsyn.meetings.selectors import with_attendances
 from samsyn.organisations.models import Organisation, Person
 from samsyn.plans.models import ActionPlan, Activity, GoalReview, GoalStatus, PlanVersion, SubGoal
 from samsyn.portal import voice_selectors
@@ -116,18 +117,12 @@ class MeetingCard:
 
 def _meetings(case: Case) -> list[Meeting]:
     return list(
-        Meeting.objects.filter(case=case)
-        .exclude(kind=MeetingKind.PREMEETING)
-        .select_related("case")
-        .prefetch_related(
-            Prefetch(
-                "attendances",
-                queryset=Attendance.objects.select_related(
-                    "person", "organisation", "guardian"
-                ).order_by("organisation__name", "person__last_name", "person__first_name", "pk"),
-            )
+        with_attendances(
+            Meeting.objects.filter(case=case)
+            .exclude(kind=MeetingKind.PREMEETING)
+            .select_related("case")
+            .order_by("starts_at")
         )
-        .order_by("starts_at")
     )
 
 
