@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from samsyn.audit.models import Action
-from samsyn.cases.models import Case, CaseMember
+from samsyn.cases.models import Case
+from samsyn.meetings.selectors import case_people
 from samsyn.organisations.models import Person
 from samsyn.portal.account_services import audit_portal
 from samsyn.portal.models import PortalAccount
@@ -40,9 +41,12 @@ class Group:
 def _person(person: Person | None) -> GroupPerson | None:
     if person is None or not person.is_active:
         return None
-    name = person.get_full_name() or person.get_username()
+    return _group_person(person)
+
+
+def _group_person(person: Person) -> GroupPerson:
     return GroupPerson(
-        name=name, organisation=person.organisation.name if person.organisation else ""
+        name=str(person), organisation=person.organisation.name if person.organisation else ""
     )
 
 
@@ -56,13 +60,7 @@ def group_for_account(*, account: PortalAccount) -> Group:
         "contact_police__organisation",
     ).get(pk=account.case_id)
     named = {case.coordinator_id, case.lead_contact_id, case.contact_police_id}
-    members = (
-        CaseMember.objects.filter(case=case, person__is_active=True)
-        .exclude(person_id__in=[pk for pk in named if pk is not None])
-        .select_related("person__organisation")
-        .order_by("person__organisation__name", "person__last_name", "person__first_name")
-    )
-    others = [p for p in (_person(m.person) for m in members) if p is not None]
+    others = [_group_person(p) for p in case_people(case=case) if p.pk not in named]
     audit_portal(
         account=account,
         action=Action.READ,
