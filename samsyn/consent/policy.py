@@ -240,6 +240,18 @@ class CaseAccess:
         return len(pending)
 
 
+def consents_loaded(consents: QuerySet[Consent]) -> QuerySet[Consent]:
+    """Consents with everything a decision or its explanation reads: organisations,
+    categories, recipients and givers, in a fixed number of queries."""
+    return consents.select_related(
+        "releasing_organisation", "also_about", "recorded_by", "revocation_recorded_by"
+    ).prefetch_related(
+        "categories",
+        "recipients",
+        Prefetch("givers", queryset=ConsentGiver.objects.select_related("guardian").order_by("pk")),
+    )
+
+
 def case_access(*, viewer: Person, case: Case, today: date | None = None) -> CaseAccess:
     """Load the consents, categories and organisations that decide `case` for `viewer`.
 
@@ -262,19 +274,7 @@ def case_accesses(
         CaseMember.objects.filter(case_id__in=ids, person=viewer).values_list("case_id", flat=True)
     )
     consents: dict[int, list[Consent]] = {pk: [] for pk in ids}
-    for consent in (
-        Consent.objects.filter(case_id__in=ids)
-        .select_related(
-            "releasing_organisation", "also_about", "recorded_by", "revocation_recorded_by"
-        )
-        .prefetch_related(
-            "categories",
-            "recipients",
-            Prefetch(
-                "givers", queryset=ConsentGiver.objects.select_related("guardian").order_by("pk")
-            ),
-        )
-    ):
+    for consent in consents_loaded(Consent.objects.filter(case_id__in=ids)):
         consents[consent.case_id].append(consent)
     categories = {c.pk: c for c in DataCategory.objects.all()}
     names = dict(
@@ -562,17 +562,7 @@ def portal_access(*, account: PortalAccount, today: date | None = None) -> Porta
     day = today or timezone.localdate()
     prefetch_related_objects([case.youth], "guardians")
     rule, age, _custodians = required_givers(case=case, on=day)
-    consents = list(
-        Consent.objects.filter(case=case)
-        .select_related("releasing_organisation", "also_about", "recorded_by")
-        .prefetch_related(
-            "categories",
-            "recipients",
-            Prefetch(
-                "givers", queryset=ConsentGiver.objects.select_related("guardian").order_by("pk")
-            ),
-        )
-    )
+    consents = list(consents_loaded(Consent.objects.filter(case=case)))
     return PortalAccess(
         account=account,
         case=case,
