@@ -511,6 +511,14 @@ class PortalAccess:
     def is_renewed(self, consent: Consent) -> bool:
         return consent.pk in self._renewed
 
+    def origin(self, consent: Consent) -> Consent | None:
+        """The consent this one is what remains of (a withdrawal for some recipients)."""
+        return self._by_pk.get(consent.remains_of_id) if consent.remains_of_id else None
+
+    @cached_property
+    def _by_pk(self) -> dict[int, Consent]:
+        return {c.pk: c for c in self.consents}
+
     def may_withdraw(self, consent: Consent) -> bool:
         return self.sees_consent(consent) and self.is_current(consent) and self.gave(consent)
 

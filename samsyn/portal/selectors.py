@@ -505,8 +505,7 @@ def _consent_status(consent: Consent, access: policy.PortalAccess) -> str:
 
 
 def _consent_card(consent: Consent, access: policy.PortalAccess) -> ConsentCard:
-    by_pk = {c.pk: c for c in access.consents}
-    origin = by_pk.get(consent.remains_of_id) if consent.remains_of_id else None
+    origin = access.origin(consent)
     return ConsentCard(
         code=consent.code,
         number=consent.number,
