@@ -27,6 +27,7 @@ from samsyn.cases.models import Case, CaseMember, Guardian
 from samsyn.cases.rules import require_runs_case
 from samsyn.cases.services import audit_case, category_by_slug
 from samsyn.consent import policy
+from samsyn.lib.links import absolute_url
 from samsyn.meetings.calendar import meeting_ics, meeting_title
 from samsyn.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus
 from samsyn.organisations.models import Organisation, Person
@@ -223,8 +224,7 @@ def meeting_link(meeting: Meeting, base_url: str = "") -> str:
     path = reverse(
         "meetings:detail", kwargs={"code": meeting.case.code, "meeting_code": meeting.code}
     )
-    base = base_url or str(getattr(settings, "SAMSYN_BASE_URL", "") or "")
-    return base.rstrip("/") + path
+    return absolute_url(path, base=base_url)
 
 
 @transaction.atomic

@@ -11,7 +11,6 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -26,6 +25,7 @@ from samsyn.cases.models import Case
 from samsyn.cases.rules import runs_case
 from samsyn.cases.selectors import case_get_for_viewer
 from samsyn.consent.selectors import case_header
+from samsyn.lib import links
 from samsyn.lib.http import AuthedHttpRequest
 from samsyn.meetings import selectors, services
 from samsyn.meetings.cadence import next_meeting_slot
@@ -48,11 +48,6 @@ def _running(request: AuthedHttpRequest, code: UUID) -> Case:
     if not runs_case(request.user, case):
         raise Http404
     return case
-
-
-def _base_url(request: AuthedHttpRequest) -> str:
-    """The configured address for links in e-mail, else the one the request came to."""
-    return str(getattr(settings, "SAMSYN_BASE_URL", "") or "") or request.build_absolute_uri("/")
 
 
 @login_required
@@ -176,7 +171,7 @@ def meeting_calendar(request: AuthedHttpRequest, code: UUID, meeting_code: UUID)
     meeting = selectors.meeting_calendar(
         viewer=request.user, case=case, meeting=selectors.meeting_get(case=case, code=meeting_code)
     )
-    link = services.meeting_link(meeting, _base_url(request))
+    link = services.meeting_link(meeting, links.base_url(request))
     response = HttpResponse(
         meeting_ics(meeting, link=link), content_type="text/calendar; charset=utf-8"
     )
@@ -211,7 +206,7 @@ def meeting_invite(request: AuthedHttpRequest, code: UUID, meeting_code: UUID) -
     meeting = selectors.meeting_get(case=case, code=meeting_code)
     try:
         sent = services.meeting_invite(
-            actor=request.user, case=case, meeting=meeting, base_url=_base_url(request)
+            actor=request.user, case=case, meeting=meeting, base_url=links.base_url(request)
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -346,7 +341,7 @@ def meeting_cancel(request: AuthedHttpRequest, code: UUID, meeting_code: UUID) -
             case=case,
             meeting=meeting,
             reason=form.cleaned_data["reason"],
-            base_url=_base_url(request),
+            base_url=links.base_url(request),
         ),
         success=_("Mötet är inställt."),
     )

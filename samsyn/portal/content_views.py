@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from samsyn.consent.services import consent_withdraw_in_portal
+from samsyn.lib import links
 from samsyn.meetings.calendar import meeting_ics
 from samsyn.portal import selectors, services
 from samsyn.portal.auth import PortalRequest, portal_required
@@ -65,9 +65,9 @@ def meeting_calendar(request: PortalRequest, meeting_code: UUID) -> HttpResponse
     """The meeting for the phone's calendar: time, place and a link to the meeting's page."""
     item = selectors.meeting_for_calendar(account=request.portal_account, code=meeting_code)
     path = reverse("portal:meeting", kwargs={"meeting_code": item.code})
-    base = str(getattr(settings, "SAMSYN_BASE_URL", "") or "") or request.build_absolute_uri("/")
     response = HttpResponse(
-        meeting_ics(item, link=base.rstrip("/") + path), content_type="text/calendar; charset=utf-8"
+        meeting_ics(item, link=links.absolute_url(path, request=request)),
+        content_type="text/calendar; charset=utf-8",
     )
     day = timezone.localtime(item.starts_at).strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'attachment; filename="mote-{day}.ics"'

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,15 +16,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samsyn.lib import links
 from samsyn.lib.http import AuthedHttpRequest
 from samsyn.organisations.forms import apply_service_error
 from samsyn.portal import voice_selectors, voice_services
 from samsyn.portal.models import Feedback, FeedbackStatus
 from samsyn.portal.voice_forms import EscalateForm, ResponseForm
-
-
-def _base_url(request: AuthedHttpRequest) -> str:
-    return str(getattr(settings, "SAMSYN_BASE_URL", "") or "") or request.build_absolute_uri("/")
 
 
 @login_required
@@ -125,7 +121,7 @@ def escalate(request: AuthedHttpRequest, code: UUID) -> HttpResponse:
                 feedback=feedback,
                 to=form.cleaned_data["to"],
                 note=form.cleaned_data["note"],
-                base_url=_base_url(request),
+                base_url=links.base_url(request),
             )
         except PermissionDenied as exc:
             raise Http404 from exc

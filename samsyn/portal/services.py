@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import smtplib
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -23,6 +22,7 @@ from samsyn.audit.models import Action
 from samsyn.audit.services import audit_record
 from samsyn.cases.models import Case, Guardian
 from samsyn.consent.policy import PortalAccess, portal_audit_fields
+from samsyn.lib.links import absolute_url
 from samsyn.portal.models import GuardianShare, NoticeKind, PortalAccount, PortalNotice
 
 logger = logging.getLogger("samsyn.portal")
@@ -31,7 +31,7 @@ logger = logging.getLogger("samsyn.portal")
 def staff_link(case: Case) -> str:
     """The case's portal tab for the coordinator (behind the staff sign-in)."""
     path = reverse("portal_staff:overview", kwargs={"code": case.code})
-    return str(getattr(settings, "SAMSYN_BASE_URL", "") or "").rstrip("/") + path
+    return absolute_url(path)
 
 
 def _send_notice_email(notice_pk: int) -> None:

@@ -30,6 +30,7 @@ from samsyn.cases.models import Case
 from samsyn.cases.rules import runs_case
 from samsyn.cases.selectors import case_get_for_viewer
 from samsyn.consent.selectors import case_header
+from samsyn.lib import links
 from samsyn.lib.http import AuthedHttpRequest
 from samsyn.organisations.forms import apply_service_error
 from samsyn.portal import account_services, staff_selectors
@@ -48,8 +49,7 @@ def _running(request: AuthedHttpRequest, code: UUID) -> Case:
 def _redeem_url(request: AuthedHttpRequest, code: str) -> tuple[str, str]:
     """The address to type, and the one the QR code holds (with the code filled in)."""
     path = reverse("portal:redeem")
-    base = str(getattr(settings, "SAMSYN_BASE_URL", "") or "").rstrip("/")
-    address = f"{base}{path}" if base else request.build_absolute_uri(path)
+    address = links.absolute_url(path, request=request)
     return address, f"{address}?{urlencode({'kod': code})}"
 
 

@@ -114,7 +114,7 @@ def feedback_route(*, case: Case) -> tuple[Person | None, bool]:
 
 def person_label(person: Person) -> str:
     """ "Eva Ek, kvalitetsansvarig" (the title, else the organisation)."""
-    name = person.get_full_name() or person.get_username()
+    name = str(person)
     role = person.title or (person.organisation.name if person.organisation else "")
     return f"{name}, {role}" if role else name
 

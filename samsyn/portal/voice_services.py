@@ -33,6 +33,7 @@ from samsyn.audit.models import Action
 from samsyn.audit.services import audit_record
 from samsyn.cases.models import Case, Closure
 from samsyn.consent import policy
+from samsyn.lib.links import absolute_url
 from samsyn.organisations.models import Person
 from samsyn.portal import voice_selectors
 from samsyn.portal.models import (
@@ -78,8 +79,7 @@ def _route(case: Case) -> tuple[Person, bool]:
 
 
 def _link(feedback: Feedback, base_url: str) -> str:
-    base = (base_url or str(getattr(settings, "SAMSYN_BASE_URL", "") or "")).rstrip("/")
-    return base + reverse("feedback:detail", kwargs={"code": feedback.code})
+    return absolute_url(reverse("feedback:detail", kwargs={"code": feedback.code}), base=base_url)
 
 
 def _notify(person: Person, subject: str, body: str) -> None:

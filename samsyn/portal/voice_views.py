@@ -8,21 +8,17 @@ page where anonymous feedback is written would tell who may have sent it.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from samsyn.lib import links
 from samsyn.organisations.forms import apply_service_error
 from samsyn.portal import voice_selectors, voice_services
 from samsyn.portal.auth import PortalRequest, portal_required
 from samsyn.portal.voice_forms import EvaluationForm, FeedbackForm
-
-
-def _base_url(request: PortalRequest) -> str:
-    return str(getattr(settings, "SAMSYN_BASE_URL", "") or "") or request.build_absolute_uri("/")
 
 
 @portal_required
@@ -32,7 +28,7 @@ def feedback(request: PortalRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             sent = voice_services.feedback_submit(
-                account=account, base_url=_base_url(request), **form.cleaned_data
+                account=account, base_url=links.base_url(request), **form.cleaned_data
             )
         except ValidationError as exc:
             apply_service_error(form, exc)

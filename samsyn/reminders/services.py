@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery
@@ -37,6 +36,7 @@ from samsyn.audit.services import audit_build, audit_bulk
 from samsyn.cases.lifecycle import ENDED
 from samsyn.cases.models import Case, CaseMember, CaseState, FollowUp
 from samsyn.consent.models import Consent
+from samsyn.lib.links import absolute_url
 from samsyn.meetings import cadence
 from samsyn.meetings.models import Meeting, MeetingKind, MeetingStatus
 from samsyn.organisations.models import Person
@@ -282,8 +282,7 @@ def due_reminders(*, today: date, person: Person | None = None) -> list[Due]:
 
 
 def _case_url(case: Case) -> str:
-    base = str(getattr(settings, "SAMSYN_BASE_URL", "") or "").rstrip("/")
-    return base + reverse("cases:detail", kwargs={"code": case.code})
+    return absolute_url(reverse("cases:detail", kwargs={"code": case.code}))
 
 
 def reminder_email(*, dues: list[Due], today: date) -> tuple[str, str]:
@@ -314,10 +313,7 @@ def reminder_email(*, dues: list[Due], today: date) -> tuple[str, str]:
                 "innehåller medvetet inga personuppgifter."
             ),
             _("Alla dina påminnelser: %(url)s")
-            % {
-                "url": str(getattr(settings, "SAMSYN_BASE_URL", "") or "").rstrip("/")
-                + reverse("reminders:dashboard")
-            },
+            % {"url": absolute_url(reverse("reminders:dashboard"))},
         ]
     return str(subject), "\n".join(lines) + "\n"
 
