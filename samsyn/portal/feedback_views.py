@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from samsyn.lib import links
 from samsyn.lib.http import AuthedHttpRequest
-from samsyn.organisations.forms import apply_service_error
+from samsyn.organisations.forms import apply_service_error, submit
 from samsyn.portal import voice_selectors, voice_services
 from samsyn.portal.models import Feedback, FeedbackStatus
 from samsyn.portal.voice_forms import EscalateForm, ResponseForm
@@ -85,16 +85,15 @@ def detail(request: AuthedHttpRequest, code: UUID) -> HttpResponse:
             messages.success(request, _("Synpunkten är avslutad."))
             return redirect("feedback:detail", code=feedback.code)
         form = ResponseForm(request.POST)
-        if form.is_valid():
-            try:
-                voice_services.feedback_respond(
-                    actor=request.user, feedback=feedback, response=form.cleaned_data["response"]
-                )
-            except ValidationError as exc:
-                apply_service_error(form, exc)
-            else:
-                messages.success(request, _("Svaret är sparat."))
-                return redirect("feedback:detail", code=feedback.code)
+        if submit(
+            request,
+            form,
+            lambda data: voice_services.feedback_respond(
+                actor=request.user, feedback=feedback, response=data["response"]
+            ),
+            _("Svaret är sparat."),
+        ):
+            return redirect("feedback:detail", code=feedback.code)
     except PermissionDenied as exc:
         raise Http404 from exc
     except ValidationError as exc:

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from samsyn.lib import links
-from samsyn.organisations.forms import apply_service_error
+from samsyn.organisations.forms import apply_service_error, submit
 from samsyn.portal import voice_selectors, voice_services
 from samsyn.portal.auth import PortalRequest, portal_required
 from samsyn.portal.voice_forms import EvaluationForm, FeedbackForm
@@ -66,14 +66,17 @@ def evaluation(request: PortalRequest) -> HttpResponse:
     account = request.portal_account
     due = voice_selectors.evaluation_due(account=account)
     form = EvaluationForm(request.POST or None) if due else None
-    if form is not None and request.method == "POST" and form.is_valid():
-        try:
-            voice_services.evaluation_submit(account=account, **form.answers())
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Tack för dina svar!"))
-            return redirect("portal:evaluation")
+    if (
+        form is not None
+        and request.method == "POST"
+        and submit(
+            request,
+            form,
+            lambda _data: voice_services.evaluation_submit(account=account, **form.answers()),
+            _("Tack för dina svar!"),
+        )
+    ):
+        return redirect("portal:evaluation")
     answered = not due and account.is_youth and voice_selectors.evaluation_answered(account=account)
     return render(
         request,
