@@ -368,11 +368,21 @@ class DisclosureRow:
     basis: str
 
 
+def consent_number_of(basis: str) -> str | None:
+    """The consent's short number ("A1B2C3") in an audit basis `consent:<code>`; None for any
+    other basis, or a malformed one."""
+    if not basis.startswith(f"{policy.Basis.CONSENT}:"):
+        return None
+    try:
+        return UUID(basis.split(":", 1)[1]).hex[:6].upper()
+    except ValueError:
+        return None
+
+
 def basis_label(basis: str) -> str:
     if basis.startswith(f"{policy.Basis.CONSENT}:"):
-        try:
-            number = UUID(basis.split(":", 1)[1]).hex[:6].upper()
-        except ValueError:
+        number = consent_number_of(basis)
+        if number is None:
             return basis
         return _("Samtycke #%(number)s") % {"number": number}
     labels: dict[str, str] = {

@@ -26,7 +26,7 @@ from samsyn.audit.selectors import object_type_label, organisation_names
 from samsyn.cases.models import Case, Guardian
 from samsyn.consent import policy
 from samsyn.consent.models import Consent, GiverRole
-from samsyn.consent.selectors import disclosures_for_case
+from samsyn.consent.selectors import consent_number_of, disclosures_for_case
 from samsyn.lib.lookup import get_by_code_or_404
 from samsyn.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus
 from samsyn.meetings.selectors import with_attendances
@@ -648,9 +648,8 @@ class SeenPage:
 def _basis_words(record: AuditRecord, owner_code: UUID) -> str:
     basis = record.basis
     if basis.startswith(f"{policy.Basis.CONSENT}:"):
-        try:
-            number = UUID(basis.split(":", 1)[1]).hex[:6].upper()
-        except ValueError:
+        number = consent_number_of(basis)
+        if number is None:
             return _("Ett samtycke")
         return _("Samtycke #%(number)s") % {"number": number}
     if basis == policy.Basis.OWN_ORGANISATION:
@@ -687,7 +686,7 @@ def seen_page(*, account: PortalAccount, page_number: Any, only_shared: bool) ->
         ).values_list("code", "first_name", "last_name", "username")
     }
     portal_names = {
-        f"portal:{a.username}": (
+        policy.portal_actor(a): (
             _("%(name)s (vårdnadshavare)") % {"name": a.guardian}
             if a.guardian is not None
             else _youth_first_name(case)
