@@ -423,6 +423,15 @@ MATRIX: dict[str, tuple[str | None, dict[str, int | str], bool]] = {
         {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404},
         False,
     ),
+    "followup:export_pdf": (None, {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "followup:chart": ("chart", {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "followup:costs": (None, {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "followup:needs": (None, {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "followup:needs_import": (
+        None,
+        {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
 }
 
 # Routes whose POST does something to an object: outsiders must get 404 and change nothing.
@@ -498,6 +507,7 @@ def _case_objects(world) -> dict[str, Any]:
         "consent": {"code": case.code, "consent_code": consent.code},
         "category": {"slug": "skola"},
         "note": note,
+        "chart": {"key": "oversikt"},
     }
 
 

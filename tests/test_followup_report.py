@@ -123,7 +123,7 @@ def _texts(table: Any) -> dict[str, list[str]]:
 def test_the_report_reproduces_the_huddinge_table(world, huddinge):
     start, end = _year()
     report = selectors.operational_report(
-        municipality=world.municipality, district=None, start=start, end=end
+        scope=selectors.Scope(world.municipality), start=start, end=end
     )
     figures = report.before_after
     assert figures.youths == 10
@@ -166,7 +166,7 @@ def test_a_youth_without_counts_after_the_start_is_not_in_the_before_after_table
     )
     start, end = _year()
     figures = selectors.operational_report(
-        municipality=world.municipality, district=None, start=start, end=end
+        scope=selectors.Scope(world.municipality), start=start, end=end
     ).before_after
     assert figures.youths == 10 and figures.concern_before == Fraction(18, 10)
 
@@ -186,7 +186,7 @@ def test_the_operational_counts(world, huddinge, settings):
     )
     start, end = _year()
     report = selectors.operational_report(
-        municipality=world.municipality, district=None, start=start, end=end
+        scope=selectors.Scope(world.municipality), start=start, end=end
     )
     overview = _texts(_table(report, "oversikt"))
     assert overview["Aktualiserade"] == ["10"]
@@ -211,7 +211,7 @@ def test_durations_are_shown_from_the_threshold(world, settings):
         )
     start = min(today - timedelta(days=60), date(today.year, 1, 1))
     report = selectors.operational_report(
-        municipality=world.municipality, district=None, start=start, end=today
+        scope=selectors.Scope(world.municipality), start=start, end=today
     )
     duration = _texts(_table(report, "tid"))
     assert duration["Antal avslutade SIG som hade startat"] == ["3"]
@@ -260,7 +260,7 @@ def test_no_hidden_cell_can_be_recovered_from_the_totals(world):
         make_case(world, 20 + i, sex="flicka", district=south)
     start, end = _year()
     report = selectors.operational_report(
-        municipality=world.municipality, district=None, start=start, end=end
+        scope=selectors.Scope(world.municipality), start=start, end=end
     )
     table = _table(report, "stadsdel_kon")
     shown = _texts(table)
@@ -279,7 +279,7 @@ def test_a_small_area_shows_nothing_but_that_it_is_small(world):
     make_case(world, 2, sex="flicka")
     start, end = _year()
     report = selectors.operational_report(
-        municipality=world.municipality, district=None, start=start, end=end
+        scope=selectors.Scope(world.municipality), start=start, end=end
     )
     shown = _texts(_table(report, "stadsdel_kon"))
     assert all(v == "<5" for v in shown["Norra"]) and shown["Totalt"][4] == "<5"
@@ -301,7 +301,7 @@ def test_steering_of_another_municipality_sees_nothing_of_this_one(world, huddin
     response = client.get(REPORT_URL, {"stadsdel": world.district.pk})
     assert response.status_code == 200
     report = response.context["report"]
-    assert report.municipality == world.other_municipality and report.district is None
+    assert report.scope == selectors.Scope(world.other_municipality)
     assert report.before_after.youths == 0
     assert _texts(_table(report, "oversikt"))["Aktualiserade"] == ["0"]
     assert "Norra" not in response.content.decode()
@@ -383,7 +383,39 @@ def test_a_district_filter_and_bad_dates(world, huddinge):
     south = District.objects.create(municipality=world.municipality, name="Södra")
     client = staff_client(world.steering)
     report = client.get(REPORT_URL, {"stadsdel": south.pk, "fran": "nej"}).context["report"]
-    assert report.district == south and report.start == _year()[0]
+    assert report.scope.district == south and report.start == _year()[0]
     assert report.before_after.youths == 0
     report = client.get(REPORT_URL, {"stadsdel": world.district.pk}).context["report"]
     assert report.before_after.youths == 10
+
+
+def test_the_national_coordinator_sees_every_municipality_together_or_one(world, huddinge):
+    elsewhere = make_case(world, 99)
+    Case.objects.filter(pk=elsewhere.pk).update(
+        municipality=world.other_municipality, district=None
+    )
+    national = make_person("nationell", world.owner_org, Role.NATIONAL)
+    client = staff_client(national)
+    response = client.get(REPORT_URL)
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert report.scope.is_national
+    assert _texts(_table(report, "oversikt"))["Aktualiserade"] == ["11"]
+    # By municipality, not by district: both municipalities are rows.
+    rows = _texts(_table(report, "stadsdel_kon"))
+    assert set(rows) >= {"Testkommun", "Grannkommun", "Totalt"}
+    assert rows["Grannkommun"][-1] == "<5"
+    one = client.get(REPORT_URL, {"kommun": world.municipality.pk}).context["report"]
+    assert one.scope == selectors.Scope(world.municipality)
+    assert _texts(_table(one, "oversikt"))["Aktualiserade"] == ["10"]
+    page = client.get(REPORT_URL).content.decode()
+    assert "alla kommuner tillsammans" in page
+    client.get(XLSX_URL)
+    record = AuditRecord.objects.filter(action=Action.EXPORT).latest("pk")
+    assert record.detail["municipality"] is None
+
+
+def test_steering_cannot_choose_another_municipality(world, huddinge):
+    client = staff_client(world.steering)
+    report = client.get(REPORT_URL, {"kommun": world.other_municipality.pk}).context["report"]
+    assert report.scope == selectors.Scope(world.municipality)

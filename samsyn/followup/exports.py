@@ -16,10 +16,15 @@ from samsyn.followup.selectors import Report, Table
 
 
 def report_heading(report: Report) -> list[str]:
-    area = report.district.name if report.district else _("hela kommunen")
+    scope = report.scope
+    area = (
+        scope.name
+        if scope.is_national or scope.district
+        else f"{scope.name}, " + _("hela kommunen")
+    )
     return [
         _("Verksamhetsuppföljning"),
-        f"{report.municipality.name}, {area}",
+        area,
         f"{report.start.isoformat()}–{report.end.isoformat()}",
     ]
 

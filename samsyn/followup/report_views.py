@@ -15,7 +15,6 @@ from samsyn.audit.services import audit_record
 from samsyn.followup import exports, selectors
 from samsyn.lib.csvexport import csv_download
 from samsyn.lib.http import AuthedHttpRequest
-from samsyn.organisations.models import District, Municipality
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,33 +26,33 @@ def _date(text: str | None, default: date) -> date:
         return default
 
 
-def _report(request: AuthedHttpRequest) -> tuple[selectors.Report, list[District]]:
-    municipality: Municipality = selectors.report_municipality(viewer=request.user)
-    districts = selectors.districts_of(municipality)
-    chosen = request.GET.get("stadsdel", "")
-    district = next((d for d in districts if str(d.pk) == chosen), None)
+def report_for(request: AuthedHttpRequest) -> tuple[selectors.Report, selectors.Choices]:
+    scope, choices = selectors.report_scope(
+        viewer=request.user,
+        municipality=request.GET.get("kommun", ""),
+        district=request.GET.get("stadsdel", ""),
+    )
     year = timezone.localdate().year
     start = _date(request.GET.get("fran"), date(year, 1, 1))
     end = _date(request.GET.get("till"), date(year, 12, 31))
     if start > end:
         start, end = end, start
-    report = selectors.operational_report(
-        municipality=municipality, district=district, start=start, end=end
-    )
-    return report, districts
+    report = selectors.operational_report(scope=scope, start=start, end=end)
+    return report, choices
 
 
 def _audit_export(request: AuthedHttpRequest, report: selectors.Report, kind: str) -> None:
     audit_record(
         actor=request.user,
         action=Action.EXPORT,
-        target=report.municipality,
+        target=report.scope.municipality,
         detail={
             "report": "followup",
             "format": kind,
             "from": report.start.isoformat(),
             "to": report.end.isoformat(),
-            "district": report.district.pk if report.district else None,
+            "municipality": report.scope.municipality.pk if report.scope.municipality else None,
+            "district": report.scope.district.pk if report.scope.district else None,
         },
     )
 
@@ -64,18 +63,18 @@ def _name(report: selectors.Report) -> str:
 
 @login_required
 def report(request: AuthedHttpRequest) -> HttpResponse:
-    result, districts = _report(request)
+    result, choices = report_for(request)
     query = request.GET.urlencode()
     return render(
         request,
         "followup/report.html",
-        {"report": result, "districts": districts, "query": query},
+        {"report": result, "choices": choices, "query": query},
     )
 
 
 @login_required
 def export_csv(request: AuthedHttpRequest) -> StreamingHttpResponse:
-    result, _districts = _report(request)
+    result, _choices = report_for(request)
     _audit_export(request, result, "csv")
     rows = list(exports.csv_rows(result))
     return csv_download(header=exports.report_heading(result), rows=rows, name=_name(result))
@@ -83,7 +82,7 @@ def export_csv(request: AuthedHttpRequest) -> StreamingHttpResponse:
 
 @login_required
 def export_xlsx(request: AuthedHttpRequest) -> HttpResponse:
-    result, _districts = _report(request)
+    result, _choices = report_for(request)
     _audit_export(request, result, "xlsx")
     response = HttpResponse(exports.xlsx_bytes(result), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_name(result)}.xlsx"'

@@ -120,10 +120,30 @@ class BeforeAfter:
     none_after: int
 
 
+@dataclass(frozen=True)
+class Scope:
+    """The area a report covers: one district, one municipality, or (municipality None)
+    every municipality in the instance, the national view."""
+
+    municipality: Municipality | None
+    district: District | None = None
+
+    @property
+    def name(self) -> str:
+        if self.municipality is None:
+            return _("Alla kommuner")
+        if self.district is not None:
+            return f"{self.municipality.name}, {self.district.name}"
+        return self.municipality.name
+
+    @property
+    def is_national(self) -> bool:
+        return self.municipality is None
+
+
 @dataclass
 class Report:
-    municipality: Municipality
-    district: District | None
+    scope: Scope
     start: date
     end: date
     threshold: int
@@ -131,9 +151,43 @@ class Report:
     before_after: BeforeAfter
 
 
+@dataclass(frozen=True)
+class Choices:
+    """The areas the viewer may choose between: municipalities (national coordinators only;
+    empty for styrgrupp, who read their own) and the districts of the chosen municipality."""
+
+    municipalities: list[Municipality]
+    districts: list[District]
+
+
+def report_scope(
+    *, viewer: Person, municipality: str = "", district: str = ""
+) -> tuple[Scope, Choices]:
+    """The area whose report the viewer reads, from the page's choices (`kommun`, `stadsdel`;
+    unknown values fall back to the widest area the viewer may see).
+
+    - a national coordinator (Role.NATIONAL): every municipality together, or one of them;
+    - styrgrupp/analytiker (Role.STEERING): their own municipality, or one of its districts;
+    - everyone else: 404.
+    """
+    if not viewer.is_active:
+        raise Http404
+    if viewer.has_role(Role.NATIONAL):
+        municipalities = list(Municipality.objects.order_by("name"))
+        chosen = next((m for m in municipalities if str(m.pk) == municipality), None)
+    elif viewer.has_role(Role.STEERING) and viewer.organisation is not None:
+        municipalities = []
+        chosen = viewer.organisation.municipality
+    else:
+        raise Http404
+    districts = districts_of(chosen) if chosen is not None else []
+    picked = next((d for d in districts if str(d.pk) == district), None)
+    return Scope(chosen, picked), Choices(municipalities, districts)
+
+
 def report_municipality(*, viewer: Person) -> Municipality:
-    """The municipality whose report the viewer reads: styrgrupp/analytiker only, their own
-    municipality only; 404 for everyone else."""
+    """The municipality of a styrgrupp/analytiker (their own only); 404 for everyone else,
+    national coordinators included (pages that are about one municipality's own figures)."""
     if not viewer.is_active or not viewer.has_role(Role.STEERING) or viewer.organisation is None:
         raise Http404
     return viewer.organisation.municipality
@@ -161,10 +215,13 @@ def _mean(total: int | Fraction, n: int, limit: int) -> Cell:
     return Cell(round(float(Fraction(total) / n), 1), decimals=1)
 
 
-def _area_cases(municipality: Municipality, district: District | None) -> QuerySet[Case]:
-    cases = Case.objects.filter(municipality=municipality)
-    if district is not None:
-        cases = cases.filter(district=district)
+def area_cases(scope: Scope) -> QuerySet[Case]:
+    """Every case of the area (of every state; the report's definitions pick among them)."""
+    cases = Case.objects.all()
+    if scope.municipality is not None:
+        cases = cases.filter(municipality=scope.municipality)
+    if scope.district is not None:
+        cases = cases.filter(district=scope.district)
     return cases
 
 
@@ -174,14 +231,15 @@ def _active_in(start: date, end: date) -> Q:
     )
 
 
-def operational_report(
-    *, municipality: Municipality, district: District | None, start: date, end: date
-) -> Report:
+def operational_report(*, scope: Scope, start: date, end: date) -> Report:
     """The report for the area and period (see the module for the definitions)."""
-    if district is not None and district.municipality_id != municipality.pk:
+    municipality, district = scope.municipality, scope.district
+    if district is not None and (
+        municipality is None or district.municipality_id != municipality.pk
+    ):
         raise Http404
     limit = suppression.threshold()
-    cases = _area_cases(municipality, district)
+    cases = area_cases(scope)
     period = Q(opened_on__gte=start, opened_on__lte=end)
     closed = Q(closures__closed_on__gte=start, closures__closed_on__lte=end)
     prepared = Exists(
@@ -255,8 +313,7 @@ def operational_report(
     figures = before_after(cases=cases.filter(_active_in(start, end)))
     tables.append(_before_after_table(figures, limit))
     return Report(
-        municipality=municipality,
-        district=district,
+        scope=scope,
         start=start,
         end=end,
         threshold=limit,
@@ -312,27 +369,42 @@ def _one_column(
 
 
 def _district_sex(
-    municipality: Municipality, district: District | None, referred: QuerySet[Case], limit: int
+    municipality: Municipality | None,
+    district: District | None,
+    referred: QuerySet[Case],
+    limit: int,
 ) -> Table:
+    """Referred by district and sex; in the national view by municipality and sex."""
+    by = "district_id" if municipality is not None else "municipality_id"
     counts = {
-        (row["district_id"], row["youth__sex"]): row["n"]
-        for row in referred.values("district_id", "youth__sex").annotate(n=Count("id")).order_by()
+        (row[by], row["youth__sex"]): row["n"]
+        for row in referred.values(by, "youth__sex").annotate(n=Count("id")).order_by()
     }
-    groups: list[tuple[Any, str]] = (
-        [(district.pk, district.name)]
-        if district is not None
-        else [(d.pk, d.name) for d in districts_of(municipality)]
-    )
-    if district is None and (not groups or any(k[0] is None for k in counts)):
-        groups.append((None, _("Utan stadsdel") if groups else _("Hela kommunen")))
+    groups: list[tuple[Any, str]]
+    if municipality is None:
+        groups = [(m.pk, m.name) for m in Municipality.objects.order_by("name")]
+    elif district is not None:
+        groups = [(district.pk, district.name)]
+    else:
+        groups = [(d.pk, d.name) for d in districts_of(municipality)]
+        if not groups or any(k[0] is None for k in counts):
+            groups.append((None, _("Utan stadsdel") if groups else _("Hela kommunen")))
     sexes = Sex.values
     values = [[counts.get((pk, s), 0) for s in sexes] for pk, _name in groups]
     shown = suppression.suppress_table(values, limit=limit)
     table = Table(
         key="stadsdel_kon",
-        title=_("Aktualiserade per stadsdel och kön"),
-        caption=_("Aktualiserade under perioden per stadsdel och kön"),
-        row_header=_("Stadsdel"),
+        title=(
+            _("Aktualiserade per stadsdel och kön")
+            if municipality is not None
+            else _("Aktualiserade per kommun och kön")
+        ),
+        caption=(
+            _("Aktualiserade under perioden per stadsdel och kön")
+            if municipality is not None
+            else _("Aktualiserade under perioden per kommun och kön")
+        ),
+        row_header=_("Stadsdel") if municipality is not None else _("Kommun"),
         columns=[str(label) for _v, label in Sex.choices] + [_("Totalt")],
     )
     for i, (_pk, name) in enumerate(groups):

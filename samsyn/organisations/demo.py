@@ -140,6 +140,15 @@ PEOPLE = [
         (R.STEERING,),
         "Avdelningschef",
     ),
+    # Reads the follow-up of every municipality together (aggregates only).
+    DemoPerson(
+        "nationell",
+        "Karin",
+        "Holm",
+        "Socialtjänsten Rinkeby-Kista",
+        (R.NATIONAL,),
+        "Nationell samordnare",
+    ),
     DemoPerson(
         "admin",
         "Eva",

@@ -1,0 +1,14 @@
+"""Being built (issue 8): every view answers 404 until its part lands."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+
+
+@login_required
+def needs(request: HttpRequest) -> HttpResponse:
+    raise Http404
+
+
+@login_required
+def needs_import(request: HttpRequest) -> HttpResponse:
+    raise Http404
