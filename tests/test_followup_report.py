@@ -419,3 +419,16 @@ def test_steering_cannot_choose_another_municipality(world, huddinge):
     client = staff_client(world.steering)
     report = client.get(REPORT_URL, {"kommun": world.other_municipality.pk}).context["report"]
     assert report.scope == selectors.Scope(world.municipality)
+
+
+def test_the_report_tells_its_progress_step_by_step_to_the_end(world, huddinge):
+    start, end = _year()
+    calls: list[tuple[int, int]] = []
+    selectors.operational_report(
+        scope=selectors.Scope(world.municipality),
+        start=start,
+        end=end,
+        progress=lambda done, steps: calls.append((done, steps)),
+    )
+    steps = selectors.REPORT_STEPS
+    assert calls == [(n, steps) for n in range(1, steps + 1)]

@@ -30,6 +30,7 @@ counts are added. Convictions are not in this table yet.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -231,8 +232,25 @@ def _active_in(start: date, end: date) -> Q:
     )
 
 
-def operational_report(*, scope: Scope, start: date, end: date) -> Report:
-    """The report for the area and period (see the module for the definitions)."""
+Progress = Callable[[int, int], None]  # (steps done, steps in all)
+
+REPORT_STEPS = 6
+
+
+def operational_report(
+    *, scope: Scope, start: date, end: date, progress: Progress | None = None
+) -> Report:
+    """The report for the area and period (see the module for the definitions).
+
+    `progress`, when given, is called after each step (one query or a few) with the number
+    of steps done and the number in all (`REPORT_STEPS`), for a background run to show.
+    """
+    step = iter(range(1, REPORT_STEPS + 1))
+
+    def done() -> None:
+        if progress is not None:
+            progress(next(step), REPORT_STEPS)
+
     municipality, district = scope.municipality, scope.district
     if district is not None and (
         municipality is None or district.municipality_id != municipality.pk
@@ -260,9 +278,11 @@ def operational_report(*, scope: Scope, start: date, end: date) -> Report:
         closed=Count("id", filter=closed, distinct=True),
     )
     tables = [_overview(head, limit)]
+    done()
 
     # Query 2 (and 3: the districts): referred by district × sex.
     tables.append(_district_sex(municipality, district, cases.filter(period), limit))
+    done()
 
     # Query 4: referred by age at referral and referral source.
     by_age_kind = list(
@@ -273,6 +293,7 @@ def operational_report(*, scope: Scope, start: date, end: date) -> Report:
     )
     tables.append(_by_age(by_age_kind, limit))
     tables.append(_by_kind(by_age_kind, limit))
+    done()
 
     # Query 5: closure reasons.
     reasons = {
@@ -294,6 +315,7 @@ def operational_report(*, scope: Scope, start: date, end: date) -> Report:
             limit=limit,
         )
     )
+    done()
 
     # Query 6: durations of the SIGs closed in the period, as a distribution.
     duration = ExpressionWrapper(
@@ -308,10 +330,12 @@ def operational_report(*, scope: Scope, start: date, end: date) -> Report:
         .order_by()
     ]
     tables.append(_duration(spread, limit))
+    done()
 
     # Query 7: before and after.
     figures = before_after(cases=cases.filter(_active_in(start, end)))
     tables.append(_before_after_table(figures, limit))
+    done()
     return Report(
         scope=scope,
         start=start,
