@@ -41,7 +41,7 @@ def report_for(request: AuthedHttpRequest) -> tuple[selectors.Report, selectors.
     return report, choices
 
 
-def _audit_export(request: AuthedHttpRequest, report: selectors.Report, kind: str) -> None:
+def audit_export(request: AuthedHttpRequest, report: selectors.Report, kind: str) -> None:
     audit_record(
         actor=request.user,
         action=Action.EXPORT,
@@ -57,7 +57,7 @@ def _audit_export(request: AuthedHttpRequest, report: selectors.Report, kind: st
     )
 
 
-def _name(report: selectors.Report) -> str:
+def file_name(report: selectors.Report) -> str:
     return f"uppfoljning-{report.start.isoformat()}-{report.end.isoformat()}"
 
 
@@ -75,16 +75,16 @@ def report(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def export_csv(request: AuthedHttpRequest) -> StreamingHttpResponse:
     result, _choices = report_for(request)
-    _audit_export(request, result, "csv")
+    audit_export(request, result, "csv")
     rows = list(exports.csv_rows(result))
-    return csv_download(header=exports.report_heading(result), rows=rows, name=_name(result))
+    return csv_download(header=exports.report_heading(result), rows=rows, name=file_name(result))
 
 
 @login_required
 def export_xlsx(request: AuthedHttpRequest) -> HttpResponse:
     result, _choices = report_for(request)
-    _audit_export(request, result, "xlsx")
+    audit_export(request, result, "xlsx")
     response = HttpResponse(exports.xlsx_bytes(result), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{_name(result)}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{file_name(result)}.xlsx"'
     response["Cache-Control"] = "private, no-store"
     return response
