@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from samsyn.cases.demo import seed_cases
+from samsyn.followup.demo import seed_needs
 from samsyn.organisations.demo import DEMO_PASSWORD, demo_totp_secret, seed_demo
 from samsyn.organisations.models import Organisation, Role
 from samsyn.portal.demo import DEMO_PIN, seed_portal
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         people = seed_demo()
         seeded = seed_cases()
         portal = seed_portal()
+        seed_needs()
         if options["quiet"]:
             return
         names = dict(Organisation.objects.values_list("name", "name"))
