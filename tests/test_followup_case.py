@@ -4,7 +4,10 @@ continuity; all through the one door, in a fixed number of queries."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+import re
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,11 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samsyn.assessments.models import MeasurementPhase
+from samsyn.assessments.selectors import Comparison, ComparisonRow, Occasion
 from samsyn.audit.models import Action, AuditRecord
 from samsyn.cases import services as cases
 from samsyn.cases.models import Measure, Period
 from samsyn.followup import case_selectors, charts
-from samsyn.followup.case_views import chart_texts
+from samsyn.followup.case_views import chart_texts, chart_view
 from samsyn.meetings import services as meetings
 from samsyn.meetings.models import MeetingKind
 from samsyn.organisations.models import LocalPolicy
@@ -59,7 +63,7 @@ def _goals(sig, n: int = 1) -> None:
             )
 
 
-def _measurements(sig, n: int = 3) -> None:
+def _measurements(sig, n: int = 3, totals: list[str] | None = None) -> None:
     use(sig.world, "ESTER")
     phases = [MeasurementPhase.ENTRY, MeasurementPhase.MIDWAY, MeasurementPhase.CLOSURE]
     for i in range(n):
@@ -68,6 +72,7 @@ def _measurements(sig, n: int = 3) -> None:
             values={0: str(2 - min(i, 2)), 1: "1"},
             measured_on=TODAY() - timedelta(days=60 - i),
             phase=phases[i % 3],
+            total=Decimal(totals[i]) if totals else None,
         )
 
 
@@ -207,7 +212,7 @@ def test_the_chart_is_deterministic_and_escapes_text(followed):
     [comparison] = case_selectors.case_followup_page(
         viewer=sig.world.coordinator, case=sig.case
     ).comparisons
-    title, description = chart_texts(comparison)
+    title, description = chart_texts(comparison, charts.default_choice(comparison))
     first = charts.scores_chart(comparison, title=title, description=description)
     second = charts.scores_chart(comparison, title=title, description=description)
     assert first == second
@@ -240,3 +245,201 @@ def test_the_page_takes_a_fixed_number_of_queries(sig, login):
     many = _count(http, url(sig))
     assert len(many_selector.captured_queries) == len(few_selector.captured_queries)
     assert many == few, (few, many)
+
+
+# --- what the chart draws: the reader's choice --------------------------------------------------
+
+ESTER_FIRST = "Tidigt debuterande normbrytande beteende"
+ESTER_SECOND = "Aggressivt och utagerande beteende"
+ESTER_THIRD = "Alkohol och droger"
+
+
+def _texts(svg: str) -> list[str]:
+    """The visible texts of an SVG drawn with `svg.fonttype` none (one <text> per label)."""
+    return [re.sub(r"<[^>]+>", "", t).strip() for t in re.findall(r"<text\b.*?</text>", svg, re.S)]
+
+
+def _chart(http, sig, *chosen: str, narrow: bool = False):
+    query = "".join(f"&visa={value}" for value in chosen) + ("&bredd=smal" if narrow else "")
+    return http.get(url(sig, "followup_case:chart") + "?instrument=ESTER" + query)
+
+
+@pytest.fixture
+def totals(sig):
+    """ESTER three times, with totals 12.5, 9 and 7 and two domain scores each."""
+    activate(sig.case, started_on=TODAY() - timedelta(days=START_DAYS))
+    _measurements(sig, 3, totals=["12.5", "9", "7"])
+    return sig
+
+
+def test_the_chart_shows_the_total_by_default_and_the_chosen_domains_on_request(totals, login):
+    sig = totals
+    http = login(sig.world.coordinator)
+    default = _chart(http, sig)
+    assert default.status_code == 200
+    texts = _texts(default.content.decode())
+    assert "Totalvärde" in texts and "12,5" in texts  # the total, its values at the points
+    assert ESTER_FIRST not in texts and ESTER_SECOND not in texts  # no domain by default
+
+    chosen = _chart(http, sig, "ESTER:2", "ESTER:3")
+    assert chosen.status_code == 200
+    assert "script-src 'none'" in chosen["Content-Security-Policy"]  # its own strict policy
+    svg = chosen.content.decode()
+    texts = _texts(svg)
+    assert ESTER_SECOND in texts  # in the legend
+    assert f"{ESTER_THIRD} (inget värde)" in texts  # chosen, but never scored: said so
+    assert ESTER_FIRST not in texts
+    assert "Totalvärde" not in texts and "12,5" not in texts  # the total was not chosen
+    assert ESTER_SECOND in svg[: svg.index("</desc>")]  # the description names what is drawn
+
+    both = _texts(_chart(http, sig, "ESTER:totalt", "ESTER:1").content.decode())
+    assert "Totalvärde" in both and ESTER_FIRST in both
+    assert _chart(http, sig, "ESTER:²", "ESTER:99999999999").status_code == 200  # the default
+
+
+def test_numbers_in_the_chart_have_a_decimal_comma(totals, login):
+    svg = _chart(login(totals.world.coordinator), totals, "ESTER:totalt", "ESTER:1").content
+    texts = _texts(svg.decode())
+    assert "12,5" in texts  # the total written at its point
+    assert "0,5" in texts and "1,5" in texts  # the domain axis (scale 0–2)
+    assert not [t for t in texts if re.search(r"\d\.\d", t)], texts
+
+
+def test_a_choice_that_does_not_fit_falls_back_to_the_default(followed, totals):
+    [with_total] = case_selectors.case_followup_page(
+        viewer=totals.world.coordinator, case=totals.case
+    ).comparisons
+    assert charts.choice_from_query(with_total, []) == charts.ChartChoice(True, ())
+    junk = ["ESTER:99", "ESTER:0", "ESTER:x", "ESTER:²", "ESTER:-1", "SAVRY:1", "ESTER", ":1"]
+    assert charts.choice_from_query(with_total, junk) == charts.ChartChoice(True, ())
+    assert charts.choice_from_query(with_total, ["ESTER:3", "ESTER:1", "ESTER:3"]) == (
+        charts.ChartChoice(False, (0, 2))
+    )
+
+
+def test_without_totals_the_domains_that_changed_most_are_drawn(followed):
+    # `followed` has no totals: domain 1 goes 2 → 0, domain 2 stays 1, the rest are empty
+    [comparison] = case_selectors.case_followup_page(
+        viewer=followed.world.coordinator, case=followed.case
+    ).comparisons
+    assert comparison.total is None
+    assert charts.default_choice(comparison) == charts.ChartChoice(False, (0, 1))
+    # asking for the total of an instrument that has none is the default too
+    assert charts.choice_from_query(comparison, ["ESTER:totalt"]) == charts.ChartChoice(
+        False, (0, 1)
+    )
+
+
+def _comparison(label: str, n_rows: int = 1) -> Comparison:
+    occasions = [
+        Occasion(
+            code=uuid4(),
+            measured_on=date(2025, 1, 1) + timedelta(days=90 * i),
+            phase="<b>Fas</b>",
+            owner="x",
+            category="x",
+            recorded_by="x",
+            comment="",
+            total=None,
+            why="",
+        )
+        for i in range(2)
+    ]
+    rows = [
+        ComparisonRow(label=label, retired=False, values=[Decimal(1), Decimal("0.5")], trend=None)
+    ] + [
+        ComparisonRow(label=f"Område {i}", retired=False, values=[Decimal(i % 3), None], trend=None)
+        for i in range(1, n_rows)
+    ]
+    return Comparison(
+        instrument="X",
+        name="X",
+        scale="0–2",
+        higher_is_risk=True,
+        occasions=occasions,
+        rows=rows,
+        total=None,
+    )
+
+
+def test_text_from_the_data_is_escaped_and_never_mathtext():
+    comparison = _comparison("<script>alert(1)</script> & $x^2$")
+    svg = charts.scores_chart(
+        comparison,
+        title="Titel",
+        description="Beskrivning",
+        choice=charts.ChartChoice(False, (0,)),
+    )
+    assert "<script" not in svg
+    # one text, escaped, with its dollar signs as typed (not typeset as a formula)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; $x^2$" in _texts(svg)
+    assert "&lt;b&gt;Fas&lt;/b&gt;" in svg and "<b>" not in svg
+    assert "0,5" in _texts(svg)
+
+
+def test_many_domains_get_a_legend_under_the_plot_and_lines_that_differ():
+    comparison = _comparison("Område 0", n_rows=19)
+    every = charts.ChartChoice(False, tuple(range(19)))
+    svg = charts.scores_chart(comparison, title="T", description="D", choice=every)
+    texts = _texts(svg)
+    assert all(f"Område {i}" in texts for i in range(1, 19))
+    # the figure grows with its legend, so the legend has room under the plot
+    assert (
+        charts.chart_size(comparison, every)[1]
+        > charts.chart_size(comparison, charts.ChartChoice(False, (0,)))[1] + 19 * 10
+    )
+    # colour, marker and dash: no two of the 19 lines look alike
+    styles = {
+        (charts.COLOURS[n % 7], charts.MARKERS[n % 7], charts.DASHES[(n // 7) % 3])
+        for n in range(19)
+    }
+    assert len(styles) == 19
+    # the phone's version is narrower and wraps the long names
+    narrow = charts.chart_size(comparison, every, charts.NARROW)
+    assert narrow[0] < charts.chart_size(comparison, every)[0]
+
+
+def test_the_page_offers_the_choice_and_draws_what_was_chosen(totals, login):
+    sig = totals
+    http = login(sig.world.coordinator)
+    html = http.get(url(sig)).content.decode()
+    assert 'name="visa" value="ESTER:totalt" checked' in html
+    assert 'value="ESTER:2">' in html and 'value="ESTER:2" checked' not in html
+    assert "diagram.svg?instrument=ESTER&amp;visa=ESTER%3Atotalt" in html
+    assert "bredd=smal" in html  # the phone's version, in a <picture>
+    assert '<details class="chart-domains">' in html  # closed: no domain chosen
+
+    html = http.get(url(sig) + "?visa=ESTER:2&visa=SAVRY:1").content.decode()
+    assert 'value="ESTER:2" checked' in html and 'value="ESTER:totalt" checked' not in html
+    assert "visa=ESTER%3A2" in html and "visa=ESTER%3Atotalt" not in html
+    assert '<details class="chart-domains" open>' in html
+    # another instrument's choice rides along in the form
+    assert '<input type="hidden" name="visa" value="SAVRY:1">' in html
+
+
+def test_chart_view_keeps_the_other_instruments_choices(totals):
+    [comparison] = case_selectors.case_followup_page(
+        viewer=totals.world.coordinator, case=totals.case
+    ).comparisons
+    view = chart_view(comparison, ["ESTER:1", "BBIC:2", "ESTER:totalt", "SAVRY:totalt"])
+    assert view.keep == ["BBIC:2", "SAVRY:totalt"]
+    assert view.choice == charts.ChartChoice(True, (0,))
+    assert [o.value for o in view.domains if o.checked] == ["ESTER:1"]
+    assert view.total is not None and view.total.checked
+
+
+def test_the_phone_gets_a_narrower_chart(totals, login):
+    http = login(totals.world.coordinator)
+    wide = _chart(http, totals).content.decode()
+    narrow = _chart(http, totals, narrow=True).content.decode()
+    width = re.compile(r'<svg[^>]*\swidth="([\d.]+)pt"')
+    assert float(width.search(narrow).group(1)) < float(width.search(wide).group(1))
+
+
+def test_the_case_subnav_marks_one_tab_current(followed, login):
+    html = login(followed.world.coordinator).get(url(followed)).content.decode()
+    nav = html[
+        html.index('<nav class="subnav"') : html.index("</nav>", html.index('class="subnav"'))
+    ]
+    assert nav.count('aria-current="page"') == 1
+    assert 'aria-current="page">Uppföljning' in nav

@@ -19,7 +19,15 @@ from samsyn.audit.models import Action, AuditRecord
 from samsyn.cases import services as cases
 from samsyn.cases.models import Case, CaseState, Measure, Period
 from samsyn.followup import selectors
-from samsyn.organisations.models import District, Organisation, OrganisationKind, Role
+from samsyn.organisations.models import (
+    District,
+    LocalPolicy,
+    Organisation,
+    OrganisationKind,
+    Role,
+)
+from samsyn.plans import services as plans
+from samsyn.plans.models import GoalStatus, LifeDomain
 from tests.conftest import make_person
 
 REPORT_URL = reverse("followup:report")
@@ -335,6 +343,23 @@ def test_the_page_costs_the_same_number_of_queries_for_more_cases(world, hudding
             measure=Measure.CONCERN_REPORTS,
             count=1,
         )
+        # Meetings (cadence) and sub-goals with reviews (goal attainment) change nothing.
+        _held(case, world, _year()[0] + timedelta(days=7))
+        _held(case, world, _year()[0] + timedelta(days=14))
+        plans.plan_save(actor=world.coordinator, case=case, long_term_goal="Mål.")
+        goal = plans.subgoal_save(
+            actor=world.coordinator, case=case, domain=LifeDomain.values[i % 5], goal="Delmål."
+        )
+        plans.goal_review_record(
+            actor=world.coordinator,
+            case=case,
+            subgoal=goal,
+            status=GoalStatus.ACHIEVED,
+            reviewed_on=_year()[0] + timedelta(days=14),
+        )
+    LocalPolicy.objects.create(
+        municipality=world.municipality, district=south, meeting_cadence_weeks=3
+    )
     assert count() == few
 
 
@@ -374,6 +399,11 @@ def test_the_csv_holds_the_tables_and_is_audited(world, huddinge):
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Polisanmälningar per ungdom;2,9;0,9" in body
     assert "Orosanmälningar per ungdom;1,8;0,8" in body
+    # The new tables too: the groups (with the totals of the cohort), cadence, goals.
+    assert "Före och efter start per kön" in body and "Totalt;10;2,9;0,9;1,8;0,8" in body
+    assert "Nätverksmöten inom den lokala kadensen" in body
+    assert "Måluppfyllelse per livsområde" in body
+    assert body.count("ingen effektutvärdering") == 5
     assert AuditRecord.objects.filter(action=Action.EXPORT, detail__format="csv").exists()
     for case in huddinge:
         assert case.anonymous_code not in body
@@ -432,3 +462,429 @@ def test_the_report_tells_its_progress_step_by_step_to_the_end(world, huddinge):
     )
     steps = selectors.REPORT_STEPS
     assert calls == [(n, steps) for n in range(1, steps + 1)]
+
+
+# --- convictions, groups, meetings, goals (issue 8, point 2) --------------------------------
+
+
+def _report(world: Any) -> Any:
+    start, end = _year()
+    return selectors.operational_report(
+        scope=selectors.Scope(world.municipality), start=start, end=end
+    )
+
+
+def _convict(world: Any, case: Case, before: int, after: int) -> None:
+    save = cases.outcome_count_save
+    save(actor=world.police, case=case, period=Period.BEFORE,
+         measure=Measure.CONVICTIONS, count=before)  # fmt: skip
+    save(actor=world.police, case=case, period=Period.AFTER,
+         measure=Measure.CONVICTIONS, count=after)  # fmt: skip
+
+
+def test_convictions_have_their_own_cohort_and_leave_the_huddinge_figures_alone(world, huddinge):
+    # Five youths with convictions recorded before and after: 3+2+2+1+2 = 10 before, 1 after.
+    for case, (before, after) in zip(
+        huddinge, [(3, 0), (2, 1), (2, 0), (1, 0), (2, 0)], strict=False
+    ):
+        _convict(world, case, before, after)
+    # One more with convictions before only: not in the convictions cohort.
+    cases.outcome_count_save(
+        actor=world.police,
+        case=huddinge[6],
+        period=Period.BEFORE,
+        measure=Measure.CONVICTIONS,
+        count=9,
+    )
+    report = _report(world)
+    figures = report.before_after
+    assert figures.convicted_youths == 5
+    assert figures.convictions_before == 2 and figures.convictions_after == Fraction(1, 5)
+    assert figures.police_before == Fraction(29, 10) and figures.police_after == Fraction(9, 10)
+    assert figures.concern_before == Fraction(18, 10) and figures.none_after == 4
+    table = _texts(_table(report, "fore_efter"))
+    assert table["Antal ungdomar med registrerade brottsdomar före och efter"][0] == "5"
+    assert table["Brottsdomar per ungdom"] == ["2,0", "0,2"]
+    assert table["Polisanmälningar per ungdom"] == ["2,9", "0,9"]
+
+
+def test_convictions_of_fewer_youths_than_the_threshold_show_no_mean(world, huddinge):
+    for case in huddinge[:4]:
+        _convict(world, case, 2, 1)
+    table = _texts(_table(_report(world), "fore_efter"))
+    assert table["Antal ungdomar med registrerade brottsdomar före och efter"][0] == "<5"
+    assert table["Brottsdomar per ungdom"] == ["–", "–"]
+
+
+def test_the_huddinge_cohort_by_sex_age_district_and_year(world, huddinge, settings):
+    settings.SAMSYN_SUPPRESSION_THRESHOLD = 3
+    report = _report(world)
+    sexes = _texts(_table(report, "fore_efter_kon"))
+    # Boys: police 21/7 before, 9/7 after; concern 16/7, 7/7. Girls: 8/3, 0/3; 2/3, 1/3.
+    assert sexes["Pojke/man"] == ["7", "3,0", "1,3", "2,3", "1,0"]
+    assert sexes["Flicka/kvinna"] == ["3", "2,7", "0,0", "0,7", "0,3"]
+    assert sexes["Annat"] == ["0", "–", "–", "–", "–"]
+    assert sexes["Totalt"] == ["10", "2,9", "0,9", "1,8", "0,8"]
+    ages = _texts(_table(report, "fore_efter_alder"))
+    assert ages["15–17 år"] == ["10", "2,9", "0,9", "1,8", "0,8"]
+    assert ages["Uppgift saknas"][0] == "0"
+    assert _texts(_table(report, "fore_efter_omrade"))["Norra"][0] == "10"
+    year = str(_year()[0].year)
+    assert _texts(_table(report, "fore_efter_startar"))[year][0] == "10"
+    page = staff_client(world.steering).get(REPORT_URL).content.decode()
+    assert page.count("ingen effektutvärdering") == 5  # beside every before/after table
+
+
+def test_group_numbers_are_suppressed_together_and_hidden_groups_show_no_means(world, huddinge):
+    # At 5: three girls are hidden, and the seven boys with them (complementary).
+    sexes = _texts(_table(_report(world), "fore_efter_kon"))
+    assert sexes["Flicka/kvinna"] == ["<5", "–", "–", "–", "–"]
+    assert sexes["Pojke/man"] == ["x", "–", "–", "–", "–"]
+    assert sexes["Totalt"] == ["10", "2,9", "0,9", "1,8", "0,8"]
+
+
+def test_a_breakdown_that_cannot_be_protected_is_withdrawn_not_its_total():
+    cells, total = selectors._suppressed_row([4, 4], 5)
+    assert [c.text for c in cells] == ["–", "–"] and total.text == "8"
+    cells, total = selectors._suppressed_row([4, 4, 0], 5)
+    assert [c.text for c in cells] == ["<5", "<5", "<5"] and total.text == "8"
+    cells, total = selectors._suppressed_row([3], 5)
+    assert cells[0].text == "<5" and total.text == "<5"
+
+
+def _held(case: Case, world: Any, day: date) -> None:
+    from datetime import datetime, time
+
+    from samsyn.cases.models import Referral
+    from samsyn.meetings.models import Meeting, MeetingKind, MeetingStatus
+
+    at = datetime.combine(day, time(9), tzinfo=timezone.get_current_timezone())
+    Meeting.objects.create(
+        case=case,
+        owner=world.owner_org,
+        category=Referral.objects.filter(case=case).first().category,
+        created_by=world.coordinator,
+        kind=MeetingKind.NETWORK,
+        status=MeetingStatus.HELD,
+        starts_at=at,
+        ends_at=at + timedelta(hours=1),
+        held_on=day,
+    )
+
+
+def test_network_meetings_within_the_local_cadence(world, settings):
+    from samsyn.meetings.models import Meeting, MeetingStatus
+
+    today = timezone.localdate()
+    south = District.objects.create(municipality=world.municipality, name="Södra")
+    LocalPolicy.objects.filter(municipality=world.municipality).update(meeting_cadence_weeks=4)
+    LocalPolicy.objects.create(
+        municipality=world.municipality, district=south, meeting_cadence_weeks=2
+    )
+    start = today - timedelta(days=60)
+    north, southern = make_case(world, 1), make_case(world, 2, district=south)
+    for case in (north, southern):
+        _started(case, started_on=start)
+        for days in (21, 42):
+            _held(case, world, start + timedelta(days=days))
+    # Not counted: a meeting before the start, and a cancelled one.
+    _held(north, world, start - timedelta(days=10))
+    Meeting.objects.filter(case=north, held_on=start + timedelta(days=21)).update(
+        status=MeetingStatus.CANCELLED
+    )
+    # Norra, every 4 weeks: 42 days (over), 18 days to today (within). Södra, every 2 weeks
+    # (its own policy): 21, 21, 18 days, all over. Five gaps, one within.
+    settings.SAMSYN_SUPPRESSION_THRESHOLD = 1  # the arithmetic, nothing hidden
+    shown = _texts(_table(_report_at(world, start, today), "motesfrekvens"))
+    assert shown["Antal mellanrum"] == ["5"]
+    assert shown["Mellanrum inom kadensen"] == ["1"]
+    assert shown["Mellanrum längre än kadensen"] == ["4"]
+    assert shown["Andel inom kadensen, procent"] == ["20"]
+    # The period ends before the second meeting: the gaps reach only to its end. Norra: 30
+    # days without a meeting (over); Södra: 21 days (over), 9 days (within).
+    shown = _texts(_table(_report_at(world, start, start + timedelta(days=30)), "motesfrekvens"))
+    assert shown["Antal mellanrum"] == ["3"]
+    assert shown["Mellanrum längre än kadensen"] == ["2"]
+    # Suppressed like any row: the one within is small, the four over hide it; no share.
+    settings.SAMSYN_SUPPRESSION_THRESHOLD = 3
+    shown = _texts(_table(_report_at(world, start, today), "motesfrekvens"))
+    assert shown["Antal mellanrum"] == ["5"]
+    assert shown["Mellanrum inom kadensen"] == ["<3"]
+    assert shown["Mellanrum längre än kadensen"] == ["x"]
+    assert shown["Andel inom kadensen, procent"] == ["–"]
+
+
+def test_goal_attainment_per_domain_counts_the_latest_status(world, settings):
+
+    settings.SAMSYN_SUPPRESSION_THRESHOLD = 3
+    today = timezone.localdate()
+    start, end = today - timedelta(days=60), today
+    made = [make_case(world, i) for i in range(4)]
+    for case in made:
+        _started(case, started_on=start)
+        plans.plan_save(actor=world.coordinator, case=case, long_term_goal="Gå ut nian.")
+        school = plans.subgoal_save(
+            actor=world.coordinator, case=case, domain=LifeDomain.SCHOOL, goal="Närvaro."
+        )
+        for days, status in ((40, GoalStatus.IN_PROGRESS), (10, GoalStatus.ACHIEVED)):
+            plans.goal_review_record(
+                actor=world.coordinator,
+                case=case,
+                subgoal=school,
+                status=status,
+                reviewed_on=today - timedelta(days=days),
+            )
+        plans.subgoal_save(
+            actor=world.coordinator, case=case, domain=LifeDomain.LEISURE, goal="En aktivitet."
+        )
+    report = selectors.operational_report(
+        scope=selectors.Scope(world.municipality), start=start, end=end
+    )
+    shown = _texts(_table(report, "mal_livsomraden"))
+    assert shown["Skola/sysselsättning"] == ["0", "0", "4", "0", "0", "0", "4"]
+    assert shown["Fritid"] == ["0", "0", "0", "0", "0", "4", "4"]
+    assert shown["Totalt"] == ["0", "0", "4", "0", "0", "4", "8"]
+    # At a period ending before the last review, the status then: "pågår".
+    report = selectors.operational_report(
+        scope=selectors.Scope(world.municipality), start=start, end=today - timedelta(days=20)
+    )
+    assert _texts(_table(report, "mal_livsomraden"))["Skola/sysselsättning"][1] == "4"
+    # At 5 the fours are hidden; nothing of one domain follows from the totals.
+    settings.SAMSYN_SUPPRESSION_THRESHOLD = 5
+    table = _table(_report_at(world, start, end), "mal_livsomraden")
+    assert _texts(table)["Skola/sysselsättning"][2] in ("<5", "x")
+
+
+def _report_at(world: Any, start: date, end: date) -> Any:
+    return selectors.operational_report(
+        scope=selectors.Scope(world.municipality), start=start, end=end
+    )
+
+
+# --- privacy across the whole report (issue 8, point 3) -------------------------------------
+
+Ref = tuple[str, int, int]  # (table key, row — the footer is the row after the last —, column)
+
+
+def _lines_of(table: Any) -> list[list[Any]]:
+    lines = [cells for _label, cells in table.rows]
+    return lines + ([table.footer[1]] if table.footer else [])
+
+
+def _equations(report: Any) -> list[dict[Any, int]]:
+    """Every linear relation between the counts of the report, as {reference: coefficient}
+    = 0: sums along rows and columns, and the shared totals of one population (a variable
+    named by the population). A table this does not know about fails the test: its relations
+    must be declared here."""
+    equations: list[dict[Any, int]] = []
+
+    def column(key: str, table: Any, j: int, population: str | None) -> None:
+        last = len(table.rows)
+        equation: dict[Any, int] = {(key, i, j): 1 for i in range(last)}
+        equation[(key, last, j)] = -1
+        equations.append(equation)
+        if population:
+            equations.append({(key, last, j): 1, population: -1})
+
+    def grid(key: str, table: Any, population: str | None) -> None:
+        width = len(table.columns) - 1
+        for i in range(len(table.rows) + 1):
+            equation: dict[Any, int] = {(key, i, j): 1 for j in range(width)}
+            equation[(key, i, width)] = -1
+            equations.append(equation)
+        for j in range(width + 1):
+            column(key, table, j, population if j == width else None)
+
+    for table in report.tables:
+        key = table.key
+        rows = {label: i for i, (label, _cells) in enumerate(table.rows)}
+        if key == "oversikt":
+            equations.append({(key, rows["Aktualiserade"], 0): 1, "referred": -1})
+            equations.append({(key, rows["Avslutade"], 0): 1, "closed": -1})
+        elif key in ("stadsdel_kon", "mal_livsomraden"):
+            grid(key, table, "referred" if key == "stadsdel_kon" else None)
+        elif key in ("alder", "aktualiserad_av"):
+            column(key, table, 0, "referred")
+        elif key == "avslutsskal":
+            column(key, table, 0, "closed")
+        elif key == "tid":
+            equations.append({(key, 0, 0): 1, (key, 1, 0): 1, "closed": -1})
+        elif key == "fore_efter":
+            equations.append({(key, 0, 0): 1, "cohort": -1})
+            equations.append({(key, 3, 1): 1, (key, 4, 1): 1, "cohort": -1})
+            equations.append({(key, 5, 0): 1, "convicted": -1})
+        elif key.startswith("fore_efter_"):
+            column(key, table, 0, "cohort")
+        elif key == "motesfrekvens":
+            equations.append({(key, 0, 0): 1, (key, 1, 0): 1, (key, 2, 0): -1})
+        else:
+            raise AssertionError(f"the relations of the table {key} are not declared")
+    return equations
+
+
+def _determined(report: Any) -> tuple[set[Any], set[Any]]:
+    """(the hidden counts that follow exactly from the shown ones, the hidden counts), by
+    Gaussian elimination over fractions. Raises when the shown counts contradict the
+    relations (a breakdown that does not add up to its population)."""
+    cells = {t.key: _lines_of(t) for t in report.tables}
+    equations = _equations(report)
+    hidden: list[Any] = []
+    system: list[list[Fraction]] = []
+    index: dict[Any, int] = {}
+    for equation in equations:
+        for ref in equation:
+            if isinstance(ref, tuple) and cells[ref[0]][ref[1]][ref[2]].shown:
+                continue
+            if ref not in index:
+                index[ref] = len(hidden)
+                hidden.append(ref)
+    for equation in equations:
+        row = [Fraction(0)] * (len(hidden) + 1)
+        for ref, coefficient in equation.items():
+            if ref in index:
+                row[index[ref]] += coefficient
+            else:
+                row[-1] -= coefficient * cells[ref[0]][ref[1]][ref[2]].value
+        system.append(row)
+    # Reduced row echelon form.
+    pivot_row = 0
+    for j in range(len(hidden)):
+        found = next((r for r in range(pivot_row, len(system)) if system[r][j] != 0), None)
+        if found is None:
+            continue
+        system[pivot_row], system[found] = system[found], system[pivot_row]
+        lead = system[pivot_row][j]
+        system[pivot_row] = [v / lead for v in system[pivot_row]]
+        for r in range(len(system)):
+            if r != pivot_row and system[r][j] != 0:
+                factor = system[r][j]
+                system[r] = [
+                    a - factor * b for a, b in zip(system[r], system[pivot_row], strict=True)
+                ]
+        pivot_row += 1
+    for row in system[pivot_row:]:
+        assert row[-1] == 0, "the shown counts do not add up"
+    determined = set()
+    for row in system[:pivot_row]:
+        nonzero = [j for j in range(len(hidden)) if row[j] != 0]
+        if len(nonzero) == 1:
+            determined.add(hidden[nonzero[0]])
+    return {ref for ref in determined if isinstance(ref, tuple)}, {
+        ref for ref in hidden if isinstance(ref, tuple)
+    }
+
+
+def test_the_whole_report_check_finds_a_hidden_count_that_the_totals_give_back(world, huddinge):
+    """The check itself can fail: show the small count's partner and it is found."""
+    report = _report(world)
+    table = _table(report, "fore_efter")
+    assert _determined(report)[0] == set()
+    label, cells = table.rows[4]
+    table.rows[4] = (label, [cells[0], selectors.Cell(6)])  # "x" shown as 6: 10 - 6 = 4
+    found, _hidden = _determined(report)
+    assert ("fore_efter", 3, 1) in found
+
+
+@pytest.fixture
+def varied(world: Any) -> None:
+    """Youths spread thinly over districts, sexes, ages and sources, some closed, some with
+    counts, convictions, meetings and goals: many small cells in every table."""
+
+    today = timezone.localdate()
+    south = District.objects.create(municipality=world.municipality, name="Södra")
+    started = today - timedelta(days=50)
+    kinds = ["polis", "socialtjanst", "skola", "socialtjanst", "faltassistenter", "socialtjanst"]
+    sexes = ["pojke", "pojke", "flicka", "pojke", "annat", "flicka", "pojke", "okant"]
+    for n in range(22):
+        district = [world.district, south, None][n % 3] if n % 7 else south
+        case = cases.case_create(
+            actor=world.coordinator,
+            first_name=f"Ung{n}",
+            last_name="Testsson",
+            reason="Misstänkt för brott.",
+            kind=kinds[n % len(kinds)],
+            date_of_birth=date(today.year - (13 + n % 5) - (6 if n == 4 else 0), 6, 1),
+            age_exception_reason="Syskon i samma grupp.",
+            sex=sexes[n % len(sexes)],
+            district=district,
+            referred_on=date(today.year, 1, 1),
+        )
+        if n % 4 == 3:
+            continue  # referred only
+        cases.member_add(actor=world.coordinator, case=case, person=world.police)
+        _started(case, started_on=started if n % 2 else date(today.year - 1, 11, 1))
+        if n % 5 == 0:
+            cases.case_close(
+                actor=world.coordinator,
+                case=case,
+                closed_on=today,
+                reason=["mal_uppfyllda", "flyttat", "annan_insats"][n % 3],
+                summary=".",
+            )
+        if n % 6 != 1:
+            counts = (n % 4, n % 3, (n + 1) % 3, n % 2)
+            for (period, measure), count in zip(
+                [
+                    (Period.BEFORE, Measure.POLICE_REPORTS),
+                    (Period.BEFORE, Measure.CONCERN_REPORTS),
+                    (Period.AFTER, Measure.POLICE_REPORTS),
+                    (Period.DURING, Measure.CONCERN_REPORTS),
+                ],
+                counts,
+                strict=True,
+            ):
+                cases.outcome_count_save(
+                    actor=world.coordinator, case=case, period=period, measure=measure, count=count
+                )
+        if n % 3 == 0:
+            _convict(world, case, 1 + n % 2, n % 2)
+        for days in range(7, 50, 7 * (1 + n % 4)):
+            _held(case, world, started + timedelta(days=days))
+        if n % 2 == 0:
+            plans.plan_save(actor=world.coordinator, case=case, long_term_goal="Mål.")
+            for d in range(1 + n % 3):
+                sub = plans.subgoal_save(
+                    actor=world.coordinator,
+                    case=case,
+                    domain=LifeDomain.values[(n + d) % 4],
+                    goal=f"Delmål {d}.",
+                )
+                if d:
+                    plans.goal_review_record(
+                        actor=world.coordinator,
+                        case=case,
+                        subgoal=sub,
+                        status=GoalStatus.values[(n + d) % 5],
+                        reviewed_on=today,
+                    )
+
+
+@pytest.mark.parametrize("limit", [3, 4, 5])
+def test_no_hidden_count_follows_from_the_whole_report(world, varied, settings, limit):
+    settings.SAMSYN_SUPPRESSION_THRESHOLD = limit
+    start, end = _year()
+    reports = [
+        selectors.operational_report(
+            scope=selectors.Scope(world.municipality), start=start, end=end
+        ),
+        selectors.operational_report(
+            scope=selectors.Scope(world.municipality, world.district), start=start, end=end
+        ),
+        selectors.operational_report(scope=selectors.Scope(None), start=start, end=end),
+    ]
+    hidden_somewhere = False
+    for report in reports:
+        found, hidden = _determined(report)
+        assert found == set(), f"hidden counts that follow from the shown ones: {sorted(found)}"
+        hidden_somewhere = hidden_somewhere or bool(hidden)
+        # One total per population, the same everywhere: hidden in one table, hidden in all.
+        overview = _texts(_table(report, "oversikt"))
+        referred = overview["Aktualiserade"][0]
+        assert _texts(_table(report, "alder"))["Totalt"] == [referred]
+        assert _texts(_table(report, "aktualiserad_av"))["Totalt"] == [referred]
+        assert _texts(_table(report, "stadsdel_kon"))["Totalt"][-1] == referred
+        cohort = _texts(_table(report, "fore_efter"))["Antal ungdomar"][0]
+        for table in report.tables:
+            if table.key.startswith("fore_efter_"):
+                assert table.footer[1][0].text == cohort
+    assert hidden_somewhere  # the data is thin enough to hide something

@@ -177,6 +177,7 @@ def test_seed_demo_is_idempotent(db, capsys):
         "chef",
         "styrgrupp",
         "administrator",
+        "nationell",
     }
 
 

@@ -1,9 +1,27 @@
-"""Being built (issue 8): every view answers 404 until its part lands."""
+"""The operational report's charts as SVG images (/uppfoljning/diagram/<key>.svg), with the
+page's query string (period, municipality, district): for the viewers of the report only
+(`report_views.report_for`: 404 for everyone else), 404 for a table without a chart."""
 
+from __future__ import annotations
+
+from csp.decorators import csp
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.views.decorators.http import require_GET
+
+from samsyn.followup import report_charts, report_views
+from samsyn.lib.http import AuthedHttpRequest
 
 
 @login_required
-def chart(request: HttpRequest, key: str) -> HttpResponse:
-    raise Http404
+@require_GET
+# The SVG styles its shapes with style attributes; it has no script and loads nothing.
+@csp({"default-src": ["'none'"], "style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]
+def chart(request: AuthedHttpRequest, key: str) -> HttpResponse:
+    result, _choices = report_views.report_for(request)
+    svg = report_charts.chart_svg(result, key)
+    if svg is None:
+        raise Http404
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -38,7 +38,11 @@ def _lines(table: Table) -> Iterator[tuple[str, list[Any]]]:
 def csv_rows(report: Report) -> Iterator[list[str]]:
     """Every table after the other: its title, its header, its rows, an empty line."""
     yield [
-        _("Små tal visas som <%(t)s; x är ett större tal som döljs för att skydda ett litet.")
+        _(
+            "Små tal visas som <%(t)s; x är ett större tal som döljs för att skydda ett litet; "
+            "– är ett värde som inte visas (ett medelvärde för en grupp med färre än %(t)s, "
+            "eller en fördelning som inte kan visas utan att små tal går att räkna fram)."
+        )
         % {"t": report.threshold}
     ]
     for table in report.tables:

@@ -15,8 +15,9 @@ of its districts, by the case's district):
 - *aktiva*: cases active on some day of the period (started on or before its end, not closed
   before its start);
 - *avslutade*: cases closed (with a closure and its reason) in the period;
-- the breakdowns by district × sex, age band (age at referral, `cases.selectors.age_band`)
-  and referral source are of the cases referred in the period;
+- the breakdowns by district × sex, age band and referral source are of the cases referred in
+  the period. Age and source are those of the case's first referral (`Referral`, by date), so
+  each case is counted once; a case without a referral is "Uppgift saknas";
 - duration: days from start to closure of the SIGs closed in the period that had started.
 
 Before and after (seed 001, the Huddinge table): the youths whose SIG was active in the
@@ -24,12 +25,59 @@ period and who have counts of both police reports and concern reports recorded b
 and *after the start*. "After the start" is the `OutcomeCount` periods "under" (during) and
 "efter" (after) added up per youth, as the Huddinge evaluation counted everything "efter
 insatsstarten". When several organisations recorded the same measure for a youth, their
-counts are added. Convictions are not in this table yet.
+counts are added.
+
+- Convictions have a cohort of their own: the youths of the same active SIGs with convictions
+  recorded both before and after the start (a conviction comes long after the crime, and is
+  often not recorded at all, so tying it to the police/concern cohort would shrink that one).
+  Its number of youths is shown beside its means.
+- By group (sex, age band at the first referral, district — municipality in the national view
+  — and year of start): the same cohort cut four ways. The numbers of youths of one cut form a
+  row whose total is the cohort, suppressed together; a group's means are shown only when its
+  number is shown and is at least the threshold.
+
+Network meetings within the cadence: for the SIGs active in the period, the gaps of the
+case page's rule (`case_selectors._cadence`: from the start to the first held network
+meeting, between held network meetings, and from the last one to the closure — here to the
+closure or the end of the period, or today, whichever comes first), each compared with the
+local cadence of the case's district or municipality (`LocalPolicy`, loaded once). A gap
+still open at the end is counted as it stands. The share within the cadence is shown only
+when there are at least the threshold number of gaps and neither count is hidden.
+
+Goal attainment: the sub-goals still in the plans of the SIGs active in the period, each with
+its status at its latest follow-up (`GoalReview`) on or before the end of the period, "Inte
+uppföljt" when it has none; counted per life domain × status (`suppress_table`).
+
+Privacy across tables (issue 8, point 3). The same youths appear in several tables, so each
+population has one total and one decision about it:
+
+- a population's total (referred in the period, closed in the period, the before/after
+  cohort, ...) is hidden exactly when it is 1 … threshold - 1, in every table that shows it;
+- every breakdown of one population adds up to that total: missing values have a row of
+  their own ("Uppgift saknas", "Utan stadsdel", "Inte startat"), so nothing is left over that
+  the total minus the rows would give;
+- each breakdown is suppressed as a row (or a table) with that total; should a breakdown be
+  unprotectable with its total shown (every cell exactly threshold - 1), the breakdown is
+  withdrawn ("–" in every cell) instead of hiding the total in one table but not another.
+
+The guarantee: within one report (one area, one period) no hidden count follows from the shown
+counts by adding and subtracting rows, columns and shared totals of all its tables together
+(tested on the whole report with exact linear algebra). What it is not: means are not counts
+and are left out of that reckoning (they are shown only for groups of the threshold or
+more); the bounds the labels give ("<5" is 0–4) can narrow a hidden count in a table (see
+`samsyn.lib.suppression`); counts of *different* populations that overlap are not balanced
+against each other (e.g. "Aktiva under perioden" and the before/after cohort, whose difference
+is the number of youths whose counts are not all recorded); and reports for different periods
+or areas, asked for one after another (a district and the whole municipality, January–June
+and January–July), are not protected against each other: their differences can reveal small
+counts.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,12 +94,13 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from samsyn.cases.models import (
@@ -61,15 +110,23 @@ from samsyn.cases.models import (
     ClosureReason,
     Measure,
     Period,
+    Referral,
     ReferralKind,
     Sex,
 )
 from samsyn.cases.selectors import age_band
+from samsyn.followup.case_selectors import _cadence as case_cadence
 from samsyn.lib import suppression
-from samsyn.organisations.models import District, Municipality, Person, Role
+from samsyn.meetings import cadence
+from samsyn.meetings.models import Meeting, MeetingKind, MeetingStatus
+from samsyn.organisations.models import District, LocalPolicy, Municipality, Person, Role
+from samsyn.plans.models import GoalReview, GoalStatus, LifeDomain, SubGoal
 
 AGE_BANDS = ("0–12", "13–14", "15–17", "18–20", "21–25", "26+")
 AFTER_START = (Period.DURING, Period.AFTER)
+MISSING = "–"  # a mean not computed, or a breakdown withdrawn (see the module)
+# The tables drawn as charts too (`report_charts`), above the table that is their text version.
+CHARTED = ("oversikt", "alder", "fore_efter")
 
 CellValue = int | float | str  # a cell: a shown count or figure, or the text of a hidden one
 
@@ -107,6 +164,11 @@ class Table:
     footer: tuple[str, list[Cell]] | None = None
     caution: str = ""
 
+    @property
+    def charted(self) -> bool:
+        """The table has a chart (`report_charts`), shown above it."""
+        return self.key in CHARTED
+
 
 @dataclass(frozen=True)
 class BeforeAfter:
@@ -119,6 +181,11 @@ class BeforeAfter:
     concern_before: Fraction | None
     concern_after: Fraction | None
     none_after: int
+    # Convictions, over their own cohort (see the module): youths with convictions recorded
+    # both before and after the start.
+    convicted_youths: int = 0
+    convictions_before: Fraction | None = None
+    convictions_after: Fraction | None = None
 
 
 @dataclass(frozen=True)
@@ -203,16 +270,25 @@ def _count(value: int, text: str) -> Cell:
 
 
 def _suppressed_row(values: list[int], limit: int) -> tuple[list[Cell], Cell]:
+    """A breakdown of one population as it may be shown, with that population's total.
+
+    The total is hidden exactly when it is small (the same decision in every table): when
+    `suppress_row` cannot protect the row without hiding a total of the threshold or more
+    (every cell exactly threshold - 1), the breakdown is withdrawn instead ("–" everywhere).
+    """
     row = suppression.suppress_row(values, limit=limit)
+    whole = sum(values)
+    if row.total_hidden and whole >= limit:
+        return [Cell(MISSING) for _v in values], Cell(whole)
     return (
         [_count(v, t) for v, t in zip(values, row.cells, strict=True)],
-        _count(sum(values), row.total),
+        _count(whole, row.total),
     )
 
 
 def _mean(total: int | Fraction, n: int, limit: int) -> Cell:
     if n < limit or n == 0:
-        return Cell("–")
+        return Cell(MISSING)
     return Cell(round(float(Fraction(total) / n), 1), decimals=1)
 
 
@@ -232,9 +308,18 @@ def _active_in(start: date, end: date) -> Q:
     )
 
 
+def _first_referral(field_name: str) -> Subquery:
+    """A field of the case's first referral (by date): one value per case."""
+    return Subquery(
+        Referral.objects.filter(case=OuterRef("pk"))
+        .order_by("referred_on", "created_at", "pk")
+        .values(field_name)[:1]
+    )
+
+
 Progress = Callable[[int, int], None]  # (steps done, steps in all)
 
-REPORT_STEPS = 6
+REPORT_STEPS = 7
 
 
 def operational_report(
@@ -284,10 +369,11 @@ def operational_report(
     tables.append(_district_sex(municipality, district, cases.filter(period), limit))
     done()
 
-    # Query 4: referred by age at referral and referral source.
+    # Query 4: referred by age and source of the first referral.
     by_age_kind = list(
         cases.filter(period)
-        .values("referrals__age_at_referral", "referrals__kind")
+        .annotate(age=_first_referral("age_at_referral"), kind=_first_referral("kind"))
+        .values("age", "kind")
         .annotate(n=Count("id", distinct=True))
         .order_by()
     )
@@ -295,7 +381,8 @@ def operational_report(
     tables.append(_by_kind(by_age_kind, limit))
     done()
 
-    # Query 5: closure reasons.
+    # Query 5: closure reasons (one closure per case), and query 6: the durations of the SIGs
+    # closed in the period, as a distribution.
     reasons = {
         row["closures__reason"]: row["n"]
         for row in cases.filter(closed)
@@ -315,9 +402,6 @@ def operational_report(
             limit=limit,
         )
     )
-    done()
-
-    # Query 6: durations of the SIGs closed in the period, as a distribution.
     duration = ExpressionWrapper(
         F("closures__closed_on") - F("started_on"), output_field=DurationField()
     )
@@ -329,12 +413,23 @@ def operational_report(
         .annotate(n=Count("id"))
         .order_by()
     ]
-    tables.append(_duration(spread, limit))
+    tables.append(_duration(spread, sum(reasons.values()), limit))
     done()
 
-    # Query 7: before and after.
-    figures = before_after(cases=cases.filter(_active_in(start, end)))
+    # Queries 7–9: before and after, convictions, and the cohort by group.
+    active = cases.filter(_active_in(start, end))
+    figures = before_after(cases=active)
+    figures = dataclasses.replace(figures, **_convictions(active))
     tables.append(_before_after_table(figures, limit))
+    tables.extend(_before_after_groups(scope, active, figures, limit))
+    done()
+
+    # Queries 10–12: network meetings against the local cadence.
+    tables.append(_meeting_cadence(scope, active, end, limit))
+    done()
+
+    # Query 13: goal attainment per life domain.
+    tables.append(_goal_attainment(active, end, limit))
     done()
     return Report(
         scope=scope,
@@ -444,9 +539,12 @@ def _district_sex(
 
 def _by_age(rows: list[dict[str, Any]], limit: int) -> Table:
     per_band = dict.fromkeys(AGE_BANDS, 0)
+    missing = 0
     for row in rows:
-        age = row["referrals__age_at_referral"]
-        if age is not None:
+        age = row["age"]
+        if age is None:
+            missing += row["n"]
+        else:
             per_band[age_band(age)] += row["n"]
     return _one_column(
         key="alder",
@@ -454,34 +552,40 @@ def _by_age(rows: list[dict[str, Any]], limit: int) -> Table:
         caption=_("Aktualiserade under perioden per ålder vid aktualiseringen"),
         row_header=_("Ålder"),
         column=_("Antal"),
-        labels=[_("%(band)s år") % {"band": band} for band in AGE_BANDS],
-        values=list(per_band.values()),
+        labels=[_("%(band)s år") % {"band": band} for band in AGE_BANDS] + [_("Uppgift saknas")],
+        values=[*per_band.values(), missing],
         limit=limit,
     )
 
 
 def _by_kind(rows: list[dict[str, Any]], limit: int) -> Table:
     per_kind = dict.fromkeys(ReferralKind.values, 0)
+    missing = 0
     for row in rows:
-        if row["referrals__kind"] in per_kind:
-            per_kind[row["referrals__kind"]] += row["n"]
+        if row["kind"] in per_kind:
+            per_kind[row["kind"]] += row["n"]
+        else:
+            missing += row["n"]
     return _one_column(
         key="aktualiserad_av",
         title=_("Aktualiserade per källa"),
         caption=_("Aktualiserade under perioden per vem som aktualiserade"),
         row_header=_("Aktualiserad av"),
         column=_("Antal"),
-        labels=[str(label) for _v, label in ReferralKind.choices],
-        values=list(per_kind.values()),
+        labels=[str(label) for _v, label in ReferralKind.choices] + [_("Uppgift saknas")],
+        values=[*per_kind.values(), missing],
         limit=limit,
     )
 
 
-def _duration(spread: list[tuple[int, int]], limit: int) -> Table:
+def _duration(spread: list[tuple[int, int]], closed: int, limit: int) -> Table:
+    """How long the SIGs closed in the period lasted. The closed ones that had started and
+    those that had not are one row with the total "Avslutade" (so neither is the total minus
+    the other)."""
     n = sum(count for _days, count in spread)
     days = [d for d, count in spread for _i in range(count)]
-    cells, _total = _suppressed_row([n], limit)
-    enough = n >= limit
+    cells, _total = _suppressed_row([n, closed - n], limit)
+    enough = cells[0].shown and n >= limit
     table = Table(
         key="tid",
         title=_("Tid i SIG"),
@@ -489,52 +593,61 @@ def _duration(spread: list[tuple[int, int]], limit: int) -> Table:
         row_header=_("Mått"),
         columns=[_("Värde")],
     )
-    table.rows.append((_("Antal avslutade SIG som hade startat"), cells))
+    table.rows.append((_("Antal avslutade SIG som hade startat"), [cells[0]]))
+    table.rows.append((_("Antal avslutade SIG som inte hade startat"), [cells[1]]))
     table.rows.append(
-        (_("Medelvärde, dagar"), [_mean(sum(days), n, limit) if enough else Cell("–")])
+        (_("Medelvärde, dagar"), [_mean(sum(days), n, limit) if enough else Cell(MISSING)])
     )
-    median = Cell(round(float(statistics.median(days)), 1), decimals=1) if enough else Cell("–")
+    median = Cell(round(float(statistics.median(days)), 1), decimals=1) if enough else Cell(MISSING)
     table.rows.append((_("Median, dagar"), [median]))
     return table
 
 
-def before_after(*, cases: QuerySet[Case]) -> BeforeAfter:
-    """The before/after figures of the cases (see the module for the rule), in one query."""
-    police, concern = Measure.POLICE_REPORTS, Measure.CONCERN_REPORTS
-    before, after = Q(outcomecounts__period=Period.BEFORE), Q(outcomecounts__period__in=AFTER_START)
+POLICE, CONCERN, CONVICTIONS = Measure.POLICE_REPORTS, Measure.CONCERN_REPORTS, Measure.CONVICTIONS
+BEFORE, AFTER = Q(outcomecounts__period=Period.BEFORE), Q(outcomecounts__period__in=AFTER_START)
 
-    def rows(measure: str, when: Q) -> Count:
-        return Count("outcomecounts", filter=when & Q(outcomecounts__measure=measure))
 
-    def total(measure: str, when: Q) -> Coalesce:
-        return Coalesce(
-            Sum("outcomecounts__count", filter=when & Q(outcomecounts__measure=measure)),
-            Value(0),
-            output_field=IntegerField(),
-        )
+def _recorded(measure: str, when: Q) -> Count:
+    return Count("outcomecounts", filter=when & Q(outcomecounts__measure=measure))
 
-    # The youths with all four counts recorded (a subquery), then the sums over their counts:
-    # one query. (Summing per-case aggregates in an outer query is not used: Django drops the
-    # inner columns from the subquery on SQLite.)
-    cohort = (
+
+def _sum(measure: str, when: Q) -> Coalesce:
+    return Coalesce(
+        Sum("outcomecounts__count", filter=when & Q(outcomecounts__measure=measure)),
+        Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _cohort(cases: QuerySet[Case]) -> QuerySet[Case, dict[str, Any]]:
+    """The youths with police and concern reports recorded before and after (a subquery)."""
+    return (
         cases.annotate(
-            npb=rows(police, before),
-            npa=rows(police, after),
-            ncb=rows(concern, before),
-            nca=rows(concern, after),
+            npb=_recorded(POLICE, BEFORE),
+            npa=_recorded(POLICE, AFTER),
+            ncb=_recorded(CONCERN, BEFORE),
+            nca=_recorded(CONCERN, AFTER),
         )
         .filter(npb__gt=0, npa__gt=0, ncb__gt=0, nca__gt=0)
         .values("pk")
     )
-    reported_after = after & Q(
-        outcomecounts__measure__in=[police, concern], outcomecounts__count__gt=0
+
+
+def before_after(*, cases: QuerySet[Case]) -> BeforeAfter:
+    """The before/after figures of the cases (see the module for the rule), in one query.
+    Convictions are left at their defaults (`operational_report` adds them)."""
+    # The youths with all four counts recorded (a subquery), then the sums over their counts:
+    # one query. (Summing per-case aggregates in an outer query is not used: Django drops the
+    # inner columns from the subquery on SQLite.)
+    reported_after = AFTER & Q(
+        outcomecounts__measure__in=[POLICE, CONCERN], outcomecounts__count__gt=0
     )
-    result = Case.objects.filter(pk__in=cohort).aggregate(
+    result = Case.objects.filter(pk__in=_cohort(cases)).aggregate(
         n=Count("id", distinct=True),
-        pb=total(police, before),
-        pa=total(police, after),
-        cb=total(concern, before),
-        ca=total(concern, after),
+        pb=_sum(POLICE, BEFORE),
+        pa=_sum(POLICE, AFTER),
+        cb=_sum(CONCERN, BEFORE),
+        ca=_sum(CONCERN, AFTER),
         some=Count("id", distinct=True, filter=reported_after),
     )
     n = int(result["n"] or 0)
@@ -548,43 +661,68 @@ def before_after(*, cases: QuerySet[Case]) -> BeforeAfter:
     )
 
 
+def _convictions(cases: QuerySet[Case]) -> dict[str, Any]:
+    """Convictions per youth before and after, over the youths with convictions recorded both
+    before and after the start (their own cohort), in one query."""
+    cohort = (
+        cases.annotate(nb=_recorded(CONVICTIONS, BEFORE), na=_recorded(CONVICTIONS, AFTER))
+        .filter(nb__gt=0, na__gt=0)
+        .values("pk")
+    )
+    result = Case.objects.filter(pk__in=cohort).aggregate(
+        n=Count("id", distinct=True), b=_sum(CONVICTIONS, BEFORE), a=_sum(CONVICTIONS, AFTER)
+    )
+    n = int(result["n"] or 0)
+    return {
+        "convicted_youths": n,
+        "convictions_before": Fraction(result["b"], n) if n else None,
+        "convictions_after": Fraction(result["a"], n) if n else None,
+    }
+
+
+def _caution() -> str:
+    # Translated when the report is built, not when the module is imported.
+    return _(
+        "Detta är ingen effektutvärdering: utan en jämförelsegrupp går det inte att säga att "
+        "skillnaden beror på insatsen. Tätare kontakt och bevakning under en SIG kan i sig "
+        "göra att fler händelser upptäcks och anmäls. ”Efter start” räknar allt från "
+        "insatsstarten, under och efter SIG."
+    )
+
+
 def _before_after_table(figures: BeforeAfter, limit: int) -> Table:
     n = figures.youths
     some_after = n - figures.none_after
     cells, total = _suppressed_row([figures.none_after, some_after], limit)
 
-    def mean(value: Fraction | None) -> Cell:
-        if value is None or n < limit:
-            return Cell("–")
+    def mean(value: Fraction | None, youths: int) -> Cell:
+        if value is None or youths < limit:
+            return Cell(MISSING)
         return Cell(round(float(value), 1), decimals=1)
 
+    convicted, _convicted_total = _suppressed_row([figures.convicted_youths], limit)
     table = Table(
         key="fore_efter",
-        title=_("Polisanmälningar och orosanmälningar före och efter start"),
+        title=_("Polisanmälningar, orosanmälningar och brottsdomar före och efter start"),
         caption=_(
-            "Genomsnittligt antal anmälningar per ungdom före och efter insatsstarten, för "
-            "ungdomar med registrerade antal"
+            "Genomsnittligt antal per ungdom före och efter insatsstarten, för ungdomar med "
+            "registrerade antal"
         ),
         row_header=_("Mått"),
         columns=[_("Före"), _("Efter start")],
-        caution=_(
-            "Detta är ingen effektutvärdering: utan en jämförelsegrupp går det inte att säga "
-            "att skillnaden beror på insatsen. Tätare kontakt och bevakning under en SIG kan "
-            "i sig göra att fler händelser upptäcks och anmäls. ”Efter start” räknar allt från "
-            "insatsstarten, under och efter SIG."
-        ),
+        caution=_caution(),
     )
     table.rows.append((_("Antal ungdomar"), [total, Cell("")]))
     table.rows.append(
         (
             _("Polisanmälningar per ungdom"),
-            [mean(figures.police_before), mean(figures.police_after)],
+            [mean(figures.police_before, n), mean(figures.police_after, n)],
         )
     )
     table.rows.append(
         (
             _("Orosanmälningar per ungdom"),
-            [mean(figures.concern_before), mean(figures.concern_after)],
+            [mean(figures.concern_before, n), mean(figures.concern_after, n)],
         )
     )
     table.rows.append(
@@ -593,4 +731,234 @@ def _before_after_table(figures: BeforeAfter, limit: int) -> Table:
     table.rows.append(
         (_("Ungdomar med någon polisanmälan eller orosanmälan efter start"), [Cell(""), cells[1]])
     )
+    table.rows.append(
+        (_("Antal ungdomar med registrerade brottsdomar före och efter"), [convicted[0], Cell("")])
+    )
+    table.rows.append(
+        (
+            _("Brottsdomar per ungdom"),
+            [
+                mean(figures.convictions_before, figures.convicted_youths),
+                mean(figures.convictions_after, figures.convicted_youths),
+            ],
+        )
+    )
+    return table
+
+
+@dataclass
+class _Group:
+    youths: int = 0
+    sums: list[int] = field(default_factory=lambda: [0, 0, 0, 0])  # pb, pa, cb, ca
+
+
+def _before_after_groups(
+    scope: Scope, active: QuerySet[Case], figures: BeforeAfter, limit: int
+) -> list[Table]:
+    """The before/after cohort cut by sex, age band, district (municipality) and year of
+    start, in one query: one table per cut, each adding up to the cohort."""
+    by = "municipality_id" if scope.is_national else "district_id"
+    rows = list(
+        Case.objects.filter(pk__in=_cohort(active))
+        .annotate(age=_first_referral("age_at_referral"), year=ExtractYear("started_on"))
+        .values("youth__sex", "age", by, "year")
+        .annotate(
+            n=Count("id", distinct=True),
+            pb=_sum(POLICE, BEFORE),
+            pa=_sum(POLICE, AFTER),
+            cb=_sum(CONCERN, BEFORE),
+            ca=_sum(CONCERN, AFTER),
+        )
+        .order_by()
+    )
+    missing = _("Uppgift saknas")
+    cuts: dict[str, dict[Any, _Group]] = {"kon": {}, "alder": {}, "omrade": {}, "startar": {}}
+    for row in rows:
+        age = row["age"]
+        keys = {
+            "kon": row["youth__sex"],
+            "alder": age_band(age) if age is not None else None,
+            "omrade": row[by],
+            "startar": row["year"],
+        }
+        for cut, key in keys.items():
+            group = cuts[cut].setdefault(key, _Group())
+            group.youths += row["n"]
+            for j, name in enumerate(("pb", "pa", "cb", "ca")):
+                group.sums[j] += int(row[name])
+    area: list[tuple[Any, str]]
+    if scope.is_national:
+        area = [(m.pk, m.name) for m in Municipality.objects.order_by("name")]
+    elif scope.district is None and scope.municipality is not None:
+        area = [(d.pk, d.name) for d in districts_of(scope.municipality)]
+        area.append((None, _("Utan stadsdel")))
+    else:
+        area = []  # one district: the cut would be the cohort itself
+    years = sorted(y for y in cuts["startar"] if y is not None)
+    layouts: list[tuple[str, str, str, list[tuple[Any, str]]]] = [
+        ("kon", _("per kön"), _("Kön"), [(v, str(label)) for v, label in Sex.choices]),
+        (
+            "alder",
+            _("per åldersgrupp"),
+            _("Ålder vid aktualiseringen"),
+            [(band, _("%(band)s år") % {"band": band}) for band in AGE_BANDS] + [(None, missing)],
+        ),
+        (
+            "omrade",
+            _("per kommun") if scope.is_national else _("per stadsdel"),
+            _("Kommun") if scope.is_national else _("Stadsdel"),
+            area,
+        ),
+        ("startar", _("per startår"), _("Startår"), [(y, str(y)) for y in years]),
+    ]
+    tables = []
+    for cut, title, header, groups in layouts:
+        if not groups:
+            continue
+        tables.append(_group_table(cut, title, header, groups, cuts[cut], figures, limit))
+    return tables
+
+
+def _group_table(
+    cut: str,
+    title: str,
+    header: str,
+    groups: list[tuple[Any, str]],
+    found: dict[Any, _Group],
+    figures: BeforeAfter,
+    limit: int,
+) -> Table:
+    values = [found.get(key, _Group()).youths for key, _label in groups]
+    cells, total = _suppressed_row(values, limit)
+    table = Table(
+        key=f"fore_efter_{cut}",
+        title=_("Före och efter start %(cut)s") % {"cut": title},
+        caption=_(
+            "Antal ungdomar och genomsnittligt antal anmälningar per ungdom före och efter "
+            "insatsstarten, %(cut)s"
+        )
+        % {"cut": title},
+        row_header=header,
+        columns=[
+            _("Antal ungdomar"),
+            _("Polisanmälningar före"),
+            _("Polisanmälningar efter start"),
+            _("Orosanmälningar före"),
+            _("Orosanmälningar efter start"),
+        ],
+        caution=_caution(),
+    )
+    for (key, label), cell in zip(groups, cells, strict=True):
+        group = found.get(key, _Group())
+        # A mean only beside a shown number of youths (of the threshold or more).
+        means = [_mean(s, group.youths, limit) if cell.shown else Cell(MISSING) for s in group.sums]
+        table.rows.append((label, [cell, *means]))
+    n = figures.youths
+    overall = [
+        figures.police_before,
+        figures.police_after,
+        figures.concern_before,
+        figures.concern_after,
+    ]
+    table.footer = (
+        _("Totalt"),
+        [total, *(_mean(v * n if v is not None else 0, n, limit) for v in overall)],
+    )
+    return table
+
+
+def _meeting_cadence(scope: Scope, active: QuerySet[Case], end: date, limit: int) -> Table:
+    """Gaps between held network meetings against the local cadence (see the module), in
+    three queries: the cases, their held network meetings, the local policies."""
+    listed = list(
+        active.only("pk", "municipality_id", "district_id", "started_on", "decided_on", "closed_on")
+    )
+    held: dict[int, list[Meeting]] = defaultdict(list)
+    for meeting in Meeting.objects.filter(
+        case__in=active.values("pk"), kind=MeetingKind.NETWORK, status=MeetingStatus.HELD
+    ).only("case_id", "kind", "held_on", "starts_at"):
+        held[meeting.case_id].append(meeting)
+    policies = LocalPolicy.objects.only("municipality_id", "district_id", "meeting_cadence_weeks")
+    if scope.municipality is not None:
+        policies = policies.filter(municipality=scope.municipality)
+    local = {(p.municipality_id, p.district_id): p for p in policies}
+    cutoff = min(end, timezone.localdate())
+    gaps = over = 0
+    for case in listed:
+        if case.started_on is None or case.started_on > cutoff:
+            continue
+        until = min(case.closed_on, cutoff) if case.closed_on else cutoff
+        # The case as far as the report reaches: closed (for the rule) at the cutoff.
+        clipped = Case(started_on=case.started_on, decided_on=case.decided_on, closed_on=until)
+        meetings = [m for m in held[case.pk] if case.started_on <= cadence.meeting_day(m) <= until]
+        policy = local.get((case.municipality_id, case.district_id)) or local.get(
+            (case.municipality_id, None)
+        )
+        result = case_cadence(clipped, meetings, cadence.cadence_weeks(policy), until)
+        gaps += result.held + 1  # start → first meeting → … → last meeting → end
+        over += result.gaps_over
+    cells, total = _suppressed_row([gaps - over, over], limit)
+    share = (
+        Cell(round(100 * (gaps - over) / gaps), decimals=0)
+        if gaps >= limit and all(c.shown for c in cells)
+        else Cell(MISSING)
+    )
+    table = Table(
+        key="motesfrekvens",
+        title=_("Nätverksmöten inom den lokala kadensen"),
+        caption=_(
+            "Tiden mellan hållna nätverksmöten i SIG som var aktiva under perioden, jämförd med "
+            "kommunens eller stadsdelens kadens"
+        ),
+        row_header=_("Mått"),
+        columns=[_("Värde")],
+    )
+    table.rows.append((_("Mellanrum inom kadensen"), [cells[0]]))
+    table.rows.append((_("Mellanrum längre än kadensen"), [cells[1]]))
+    table.rows.append((_("Antal mellanrum"), [total]))
+    table.rows.append((_("Andel inom kadensen, procent"), [share]))
+    return table
+
+
+NOT_REVIEWED = "ej_uppfoljt"
+
+
+def _goal_attainment(active: QuerySet[Case], end: date, limit: int) -> Table:
+    """The sub-goals of the active SIGs by life domain and latest status (see the module), in
+    one query."""
+    latest = Subquery(
+        GoalReview.objects.filter(subgoal=OuterRef("pk"), reviewed_on__lte=end)
+        .order_by("-reviewed_on", "-created_at", "-pk")
+        .values("status")[:1]
+    )
+    counts = {
+        (row["domain"], row["latest"] or NOT_REVIEWED): row["n"]
+        for row in SubGoal.objects.filter(case__in=active.values("pk"), is_active=True)
+        .annotate(latest=latest)
+        .values("domain", "latest")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    statuses = [*GoalStatus.values, NOT_REVIEWED]
+    values = [[counts.get((d, s), 0) for s in statuses] for d in LifeDomain.values]
+    shown = suppression.suppress_table(values, limit=limit)
+    table = Table(
+        key="mal_livsomraden",
+        title=_("Måluppfyllelse per livsområde"),
+        caption=_(
+            "Delmål i SIG som var aktiva under perioden, per livsområde och status vid den "
+            "senaste uppföljningen"
+        ),
+        row_header=_("Livsområde"),
+        columns=[str(label) for _v, label in GoalStatus.choices]
+        + [_("Inte uppföljt"), _("Totalt")],
+    )
+    for i, (_v, label) in enumerate(LifeDomain.choices):
+        cells = [_count(v, t) for v, t in zip(values[i], shown.cells[i], strict=True)]
+        cells.append(_count(sum(values[i]), shown.row_totals[i]))
+        table.rows.append((str(label), cells))
+    column_totals = [sum(row[j] for row in values) for j in range(len(statuses))]
+    footer = [_count(v, t) for v, t in zip(column_totals, shown.column_totals, strict=True)]
+    footer.append(_count(sum(column_totals), shown.total))
+    table.footer = (_("Totalt"), footer)
     return table
