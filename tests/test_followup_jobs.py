@@ -28,6 +28,8 @@ from tests.test_meetings import activate, held, plan_meeting
 REPORT_URL = reverse("followup:report")
 CSV_URL = reverse("followup:export_csv")
 XLSX_URL = reverse("followup:export_xlsx")
+PDF_URL = reverse("followup:export_pdf")
+CHART_URL = reverse("followup:chart", kwargs={"key": "oversikt"})
 huddinge = report_tests.huddinge  # the fixture: ten youths of seed 001
 
 PROGRESS = "Rapporten räknas fram"
@@ -363,14 +365,17 @@ def test_exports_go_to_the_progress_page_until_the_report_is_ready(world, huddin
     assert AuditRecord.objects.filter(action=Action.EXPORT).count() == 2
 
 
-def test_report_for_always_gives_a_report(world, huddinge, background, rf):
-    from samsyn.followup.report_views import report_for
-
-    request = rf.get(REPORT_URL)
-    request.user = world.steering
-    report, _choices = report_for(request)
-    assert report.before_after.youths == 10
-    assert _only_run().status == RunStatus.DONE
+def test_the_pdf_and_the_charts_wait_for_a_background_run(world, huddinge, background):
+    client = staff_client(world.steering)
+    pdf = client.get(PDF_URL)
+    assert pdf.status_code == 302 and pdf["Location"] == REPORT_URL  # the page shows progress
+    chart = client.get(CHART_URL)
+    assert chart.status_code == 503 and chart["Retry-After"] == "10"
+    assert not AuditRecord.objects.filter(action=Action.EXPORT).exists()
+    assert _only_run().status == RunStatus.WAITING  # one run for them all, nothing computed
+    jobs.run(_only_run().pk)
+    assert client.get(PDF_URL).content[:5] == b"%PDF-"
+    assert client.get(CHART_URL)["Content-Type"].startswith("image/svg+xml")
 
 
 def test_a_result_is_only_seen_by_viewers_of_the_same_area(world, huddinge, background):

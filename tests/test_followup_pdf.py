@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 from django.urls import reverse
@@ -41,3 +42,17 @@ def test_outsiders_get_no_pdf(world, huddinge):  # noqa: F811
     other = make_person("styrgrupp.annan", world.outsider_org, Role.STEERING)
     text = _text(staff_client(other).get(PDF_URL))
     assert "Grannkommun" in text and "Testkommun" not in text
+
+
+
+def test_the_pdf_holds_the_charts_of_the_page(world, huddinge, settings):  # noqa: F811
+    settings.SAMSYN_SUPPRESSION_THRESHOLD = 3
+    response = staff_client(world.steering).get(PDF_URL)
+    # The charts are inlined as vectors with their text: the before/after chart's axis label
+    # (not in any table) is in the PDF's text.
+    assert "Genomsnitt per ungdom" in _text(response)
+    charts = [chart for table, chart in response.context["sections"] if chart is not None]
+    charted = [table.key for table, _chart in response.context["sections"] if table.charted]
+    assert len(charts) == len(charted) >= 3
+    ids = [re.search(r'<title id="([^"]+)"', chart).group(1) for chart in charts]
+    assert len(set(ids)) == len(ids)  # one document: every chart's ids are its own

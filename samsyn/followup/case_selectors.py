@@ -202,7 +202,7 @@ def _outcomes(access: policy.CaseAccess, hidden: Counter[tuple[str, str]]) -> li
     ]
 
 
-def _cadence(case: Case, held: list[Meeting], weeks: int, today: date) -> MeetingCadence:
+def meeting_cadence(case: Case, held: list[Meeting], weeks: int, today: date) -> MeetingCadence:
     dates = sorted(cadence.meeting_day(m) for m in held if m.kind == MeetingKind.NETWORK)
     start = case.started_on or case.decided_on or (dates[0] if dates else None)
     end = case.closed_on or today
@@ -288,7 +288,7 @@ def case_followup_page(*, viewer: Person, case: Case) -> CaseFollowupPage:
         comparisons=measurements.comparisons,
         outcomes=outcomes,
         periods=[str(label) for label in Period.labels],
-        cadence=_cadence(case, meetings, weeks, access.today),
+        cadence=meeting_cadence(case, meetings, weeks, access.today),
         continuity=_continuity(meetings, representations),
         hidden=hidden_summary(hidden),
     )

@@ -182,7 +182,9 @@ def _plain(text: str) -> str:
     return text.replace("$", r"\$")
 
 
-def _svg(figure: Figure, *, title: str, description: str) -> str:
+def _svg(figure: Figure, *, title: str, description: str, ids: str = "chart") -> str:
+    """The figure as an SVG document with its <title> and <desc>; `ids` prefixes their ids,
+    unique per document when several charts are inlined in one (the PDF)."""
     buffer = io.StringIO()
     FigureCanvasSVG(figure)
     with rc_context(RC):
@@ -190,13 +192,13 @@ def _svg(figure: Figure, *, title: str, description: str) -> str:
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]  # no XML declaration or DOCTYPE: ready to inline or serve
     accessible = (
-        f'<title id="chart-title">{escape(title)}</title>'
-        f'<desc id="chart-desc">{escape(description)}</desc>'
+        f'<title id="{ids}-title">{escape(title)}</title>'
+        f'<desc id="{ids}-desc">{escape(description)}</desc>'
     )
     svg = re.sub(
         r"<svg\b([^>]*)>",
         lambda m: (
-            f'<svg{m.group(1)} role="img" aria-labelledby="chart-title chart-desc">{accessible}'
+            f'<svg{m.group(1)} role="img" aria-labelledby="{ids}-title {ids}-desc">{accessible}'
         ),
         svg,
         count=1,

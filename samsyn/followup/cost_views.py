@@ -5,19 +5,17 @@ for a cohort below the suppression threshold (`costs`). Reading aggregates is no
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samsyn.followup import costs as calculator
-from samsyn.followup import selectors
+from samsyn.followup import report_views, selectors
 from samsyn.lib.http import AuthedHttpRequest
 
 # Spaces of every kind (people type "900 000"), and "kr" after the amount.
@@ -95,13 +93,6 @@ class WhatIfForm(forms.Form):
         )
 
 
-def _date(text: str | None, default: date) -> date:
-    try:
-        return date.fromisoformat(text or "")
-    except ValueError:
-        return default
-
-
 @login_required
 def costs(request: AuthedHttpRequest) -> HttpResponse:
     scope, choices = selectors.report_scope(
@@ -109,10 +100,7 @@ def costs(request: AuthedHttpRequest) -> HttpResponse:
         municipality=request.GET.get("kommun", ""),
         district=request.GET.get("stadsdel", ""),
     )
-    year = timezone.localdate().year
-    start = _date(request.GET.get("fran"), date(year, 1, 1))
-    end = _date(request.GET.get("till"), date(year, 12, 31))
-    start, end = min(start, end), max(start, end)
+    start, end = report_views.period(request)
     context: dict[str, Any] = {"scope": scope, "choices": choices, "start": start, "end": end}
     if scope.municipality is not None:
         saved = calculator.saved_figures(scope=scope)

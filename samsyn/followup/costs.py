@@ -45,7 +45,13 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from samsyn.cases.models import Case
-from samsyn.followup.selectors import BeforeAfter, Scope, area_cases, before_after
+from samsyn.followup.selectors import (
+    BeforeAfter,
+    Scope,
+    active_in,
+    area_cases,
+    before_after,
+)
 from samsyn.lib import suppression
 from samsyn.organisations import selectors as organisations
 from samsyn.organisations.models import LocalPolicy, Person
@@ -151,11 +157,7 @@ def may_edit_figures(*, viewer: Person, saved: SavedFigures) -> bool:
 
 def active_cases(*, scope: Scope, start: date, end: date) -> QuerySet[Case]:
     """The SIGs of the area active on some day of the period (the report's "aktiva")."""
-    return (
-        area_cases(scope)
-        .filter(started_on__isnull=False, started_on__lte=end)
-        .exclude(closed_on__lt=start)
-    )
+    return area_cases(scope).filter(active_in(start, end))
 
 
 def cohort_youth_days(*, scope: Scope, start: date, end: date) -> tuple[int, int]:

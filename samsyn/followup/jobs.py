@@ -167,13 +167,9 @@ def obtain(
     start: date,
     end: date,
     requested_by: Person | None,
-    background: bool = True,
 ) -> selectors.Report | ReportRun:
-    """The report, stored or computed now; or, for a large area with `background`, the run
-    that is computing it (waiting, running, or failed: the caller shows its progress).
-
-    Without `background` the report is always returned, computed in this request when no
-    stored result exists (and then stored)."""
+    """The report, stored or computed now; or, for a large area, the run that is computing it
+    (waiting, running, or failed: the caller shows its progress)."""
     key = run_key(kind=OPERATIONAL, scope=scope, start=start, end=end)
     run = ReportRun.objects.filter(key=key).first()
     now = timezone.now()
@@ -181,7 +177,7 @@ def obtain(
         report = _load(run, scope)
         if report is not None:
             return report
-    if not background or ((run is None or not run.in_progress) and _small(scope)):
+    if (run is None or not run.in_progress) and _small(scope):
         return _compute_now(key=key, scope=scope, start=start, end=end, requested_by=requested_by)
     if run is None:
         return _create(key=key, scope=scope, start=start, end=end, requested_by=requested_by)

@@ -19,9 +19,9 @@ from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from samsyn.followup.charts import COLOURS, RC, _plain, _svg
+from samsyn.followup.charts import COLOURS, RC, _plain, _svg, number_text
 from samsyn.followup.selectors import CHARTED, Cell, Table
 
 if TYPE_CHECKING:
@@ -99,6 +99,7 @@ def _grouped(axes: Axes, table: Table) -> None:
     axes.set_xlim(-0.7, len(rows) - 0.3)
     axes.set_ylim(0, top * 1.2)
     axes.set_ylabel(_("Genomsnitt per ungdom"))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: number_text(value)))
     axes.grid(axis="y", color="#dddddd")
     axes.set_axisbelow(True)
     handles = [
@@ -108,9 +109,9 @@ def _grouped(axes: Axes, table: Table) -> None:
     axes.legend(handles=handles, loc="upper right", frameon=False)
 
 
-def chart_svg(report: Report, key: str) -> str | None:
+def chart_svg(report: Report, key: str, *, ids: str = "chart") -> str | None:
     """The chart of the report's table `key` as an SVG document; None when that table has no
-    chart (or is not in this report)."""
+    chart (or is not in this report). `ids` prefixes the ids of its title and description."""
     if key not in CHARTED:
         return None
     table = next((t for t in report.tables if t.key == key), None)
@@ -127,4 +128,4 @@ def chart_svg(report: Report, key: str) -> str | None:
             _bars(figure.add_subplot(), labels, [cells[0] for _label, cells in table.rows])
         figure.axes[0].set_title(_plain(title), loc="left")
         figure.tight_layout()
-        return _svg(figure, title=title, description=description)
+        return _svg(figure, title=title, description=description, ids=ids)

@@ -37,6 +37,15 @@ def _date(text: str | None, default: date) -> date:
         return default
 
 
+def period(request: AuthedHttpRequest) -> tuple[date, date]:
+    """The period of the follow-up pages (`fran`, `till`): this calendar year unless given, a
+    date that cannot be read is left at its default, and a reversed period is turned round."""
+    year = timezone.localdate().year
+    start = _date(request.GET.get("fran"), date(year, 1, 1))
+    end = _date(request.GET.get("till"), date(year, 12, 31))
+    return min(start, end), max(start, end)
+
+
 def _question(
     request: AuthedHttpRequest,
 ) -> tuple[selectors.Scope, date, date, selectors.Choices]:
@@ -46,23 +55,8 @@ def _question(
         municipality=request.GET.get("kommun", ""),
         district=request.GET.get("stadsdel", ""),
     )
-    year = timezone.localdate().year
-    start = _date(request.GET.get("fran"), date(year, 1, 1))
-    end = _date(request.GET.get("till"), date(year, 12, 31))
-    if start > end:
-        start, end = end, start
+    start, end = period(request)
     return scope, start, end, choices
-
-
-def report_for(request: AuthedHttpRequest) -> tuple[selectors.Report, selectors.Choices]:
-    """The report, stored or computed in this request (and then stored): always a report.
-    Views that should not compute a large report in the request use `ready_report_for`."""
-    scope, start, end, choices = _question(request)
-    found = jobs.obtain(
-        scope=scope, start=start, end=end, requested_by=request.user, background=False
-    )
-    assert isinstance(found, selectors.Report)
-    return found, choices
 
 
 def _page_url(request: AuthedHttpRequest) -> str:

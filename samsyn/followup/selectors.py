@@ -37,7 +37,7 @@ counts are added.
   number is shown and is at least the threshold.
 
 Network meetings within the cadence: for the SIGs active in the period, the gaps of the
-case page's rule (`case_selectors._cadence`: from the start to the first held network
+case page's rule (`case_selectors.meeting_cadence`: from the start to the first held network
 meeting, between held network meetings, and from the last one to the closure — here to the
 closure or the end of the period, or today, whichever comes first), each compared with the
 local cadence of the case's district or municipality (`LocalPolicy`, loaded once). A gap
@@ -115,7 +115,7 @@ from samsyn.cases.models import (
     Sex,
 )
 from samsyn.cases.selectors import age_band
-from samsyn.followup.case_selectors import _cadence as case_cadence
+from samsyn.followup.case_selectors import meeting_cadence as case_cadence
 from samsyn.lib import suppression
 from samsyn.meetings import cadence
 from samsyn.meetings.models import Meeting, MeetingKind, MeetingStatus
@@ -302,7 +302,9 @@ def area_cases(scope: Scope) -> QuerySet[Case]:
     return cases
 
 
-def _active_in(start: date, end: date) -> Q:
+def active_in(start: date, end: date) -> Q:
+    """The SIGs active on some day of the period: started by its end, not closed before its
+    start (the report's "aktiva")."""
     return Q(started_on__isnull=False, started_on__lte=end) & (
         Q(closed_on__isnull=True) | Q(closed_on__gte=start)
     )
@@ -359,7 +361,7 @@ def operational_report(
         prepared=Count("id", filter=Q(prepared), distinct=True),
         decided=Count("id", filter=Q(decided_on__gte=start, decided_on__lte=end), distinct=True),
         started=Count("id", filter=Q(started_on__gte=start, started_on__lte=end), distinct=True),
-        active=Count("id", filter=_active_in(start, end), distinct=True),
+        active=Count("id", filter=active_in(start, end), distinct=True),
         closed=Count("id", filter=closed, distinct=True),
     )
     tables = [_overview(head, limit)]
@@ -417,7 +419,7 @@ def operational_report(
     done()
 
     # Queries 7–9: before and after, convictions, and the cohort by group.
-    active = cases.filter(_active_in(start, end))
+    active = cases.filter(active_in(start, end))
     figures = before_after(cases=active)
     figures = dataclasses.replace(figures, **_convictions(active))
     tables.append(_before_after_table(figures, limit))
