@@ -278,3 +278,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "samsyn@localhost")
 # Aggregate reports hide counts from 1 to this minus one ("<5") and enough others that the
 # hidden ones cannot be worked out (samsyn.lib.suppression).
 SAMSYN_SUPPRESSION_THRESHOLD = env_int("SAMSYN_SUPPRESSION_THRESHOLD", 5, minimum=2)
+
+# Follow-up reports over areas with at least this many cases run in the background, with a
+# progress page (samsyn.followup.jobs); smaller ones in the request. Both are stored until the
+# data changes. The runner: "thread" (a thread of the web process) or "task" (django-tasks,
+# for `manage.py db_worker`).
+SAMSYN_REPORT_BACKGROUND_FROM = env_int("SAMSYN_REPORT_BACKGROUND_FROM", 2000, minimum=0)
+SAMSYN_REPORT_RUNNER = env_str("SAMSYN_REPORT_RUNNER", "thread")
+if SAMSYN_REPORT_RUNNER not in ("thread", "task"):
+    raise ImproperlyConfigured('SAMSYN_REPORT_RUNNER must be "thread" or "task".')

@@ -121,17 +121,27 @@ def world(db: None) -> World:
     )
 
 
+def sign_in_client(client: Client, person: Person) -> Client:
+    """Sign a person in with both factors in `client`, without going through the forms."""
+    client.force_login(person, backend="samsyn.accounts.backends.UsernameOrEmailBackend")
+    device = TOTPDevice.objects.get(user=person, confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def staff_client(person: Person) -> Client:
+    """A browser of its own, signed in as `person` with both factors."""
+    return sign_in_client(Client(), person)
+
+
 @pytest.fixture
 def login(client: Client) -> Callable[[Person], Client]:
-    """Sign a person in with both factors, without going through the forms."""
+    """Sign a person in with both factors in the test's client."""
 
     def _login(person: Person) -> Client:
-        client.force_login(person, backend="samsyn.accounts.backends.UsernameOrEmailBackend")
-        device = TOTPDevice.objects.get(user=person, confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        return client
+        return sign_in_client(client, person)
 
     return _login
 

@@ -420,3 +420,17 @@ def test_a_background_thread_turns_the_progress_page_into_the_report(world, hudd
     assert _only_run().status == RunStatus.DONE
     body = _page(client).content.decode()
     assert REPORT in body and "2,9" in body
+
+
+def test_a_new_result_computed_in_the_request_clears_out_results_too_old_to_use(
+    world, huddinge, settings
+):
+    settings.SAMSYN_SUPPRESSION_THRESHOLD = 3
+    client = staff_client(world.steering)
+    _page(client)
+    old = timezone.now() - jobs.KEEP - timedelta(minutes=1)
+    ReportRun.objects.update(finished_at=old, updated_at=old)
+    (kept,) = ReportRun.objects.values_list("key", flat=True)
+    _page(client, f"{REPORT_URL}?fran={timezone.localdate().year}-02-01")  # a new question
+    assert list(ReportRun.objects.values_list("key", flat=True)) != [kept]
+    assert ReportRun.objects.count() == 1

@@ -23,24 +23,11 @@ from samsyn.followup.demo import seed_needs
 from samsyn.followup.models import NeedsCount
 from samsyn.followup.selectors import Scope
 from samsyn.organisations.models import District, Role
-from tests.conftest import make_person
+from tests.conftest import make_person, staff_client
 
 NEEDS_URL = reverse("followup:needs")
 IMPORT_URL = reverse("followup:needs_import")
 NEXT_YEAR = timezone.localdate().year + 1
-
-
-def staff_client(person: Any) -> Any:
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client = Client()
-    client.force_login(person, backend="samsyn.accounts.backends.UsernameOrEmailBackend")
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=person).persistent_id
-    session.save()
-    return client
 
 
 def upload(client: Any, text: str | bytes, *, source: str = "Polisens lägesbild") -> Any:

@@ -44,7 +44,6 @@ def test_outsiders_get_no_pdf(world, huddinge):  # noqa: F811
     assert "Grannkommun" in text and "Testkommun" not in text
 
 
-
 def test_the_pdf_holds_the_charts_of_the_page(world, huddinge, settings):  # noqa: F811
     settings.SAMSYN_SUPPRESSION_THRESHOLD = 3
     response = staff_client(world.steering).get(PDF_URL)

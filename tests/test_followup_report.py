@@ -28,7 +28,7 @@ from samsyn.organisations.models import (
 )
 from samsyn.plans import services as plans
 from samsyn.plans.models import GoalStatus, LifeDomain
-from tests.conftest import make_person
+from tests.conftest import make_person, staff_client
 
 REPORT_URL = reverse("followup:report")
 XLSX_URL = reverse("followup:export_xlsx")
@@ -96,19 +96,6 @@ def huddinge(world: Any) -> list[Case]:
              measure=Measure.CONCERN_REPORTS, count=ca)  # fmt: skip
         made.append(case)
     return made
-
-
-def staff_client(person: Any) -> Any:
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client = Client()
-    client.force_login(person, backend="samsyn.accounts.backends.UsernameOrEmailBackend")
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=person).persistent_id
-    session.save()
-    return client
 
 
 def _year() -> tuple[date, date]:
@@ -440,6 +427,9 @@ def test_the_national_coordinator_sees_every_municipality_together_or_one(world,
     assert _texts(_table(one, "oversikt"))["Aktualiserade"] == ["10"]
     page = client.get(REPORT_URL).content.decode()
     assert "alla kommuner tillsammans" in page
+    # The menu leads there (and not to the styrgrupp's evaluations, which are per municipality).
+    start = client.get(reverse("core:start")).content.decode()
+    assert f'href="{REPORT_URL}"' in start and reverse("evaluations:report") not in start
     client.get(XLSX_URL)
     record = AuditRecord.objects.filter(action=Action.EXPORT).latest("pk")
     assert record.detail["municipality"] is None

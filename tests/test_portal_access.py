@@ -18,8 +18,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samsyn.audit.models import Action, AuditRecord
 from samsyn.cases.models import Case, Youth
@@ -33,7 +31,7 @@ from samsyn.portal.models import (
     PortalInvitation,
     PortalNotice,
 )
-from tests.conftest import PORTAL_PASSWORD, PORTAL_PIN, make_portal_account
+from tests.conftest import PORTAL_PASSWORD, PORTAL_PIN, make_portal_account, staff_client
 
 NEW_PASSWORD = "min-hemliga-mening-2026"
 IP = "192.0.2.10"
@@ -62,16 +60,6 @@ def _redeem(code, username="alex.ung", **overrides):
 
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
     return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-
-
-def _staff_client(person) -> Client:
-    """A second browser, signed in as staff with both factors."""
-    other = Client()
-    other.force_login(person, backend="samsyn.accounts.backends.UsernameOrEmailBackend")
-    session = other.session
-    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=person).persistent_id
-    session.save()
-    return other
 
 
 # --- invitations: who may be invited ------------------------------------------------------------
@@ -467,7 +455,7 @@ def test_a_reset_ends_every_session_and_the_old_password(sig, portal_login):
     account = make_portal_account(sig.case, username="alex")
     youth = portal_login(account)
     assert youth.get(reverse("portal:start")).status_code == 200
-    staff = _staff_client(sig.world.coordinator)
+    staff = staff_client(sig.world.coordinator)
     url = reverse(
         "portal_staff:account_reset", kwargs={"code": sig.case.code, "account_code": account.code}
     )
@@ -585,7 +573,7 @@ def test_the_portal_tab_shows_for_those_who_run_the_case_only(sig, login):
     url = reverse("cases:detail", kwargs={"code": sig.case.code})
     tab = reverse("portal_staff:overview", kwargs={"code": sig.case.code})
     assert tab in login(sig.world.coordinator).get(url).content.decode()
-    assert tab not in _staff_client(sig.world.police).get(url).content.decode()
+    assert tab not in staff_client(sig.world.police).get(url).content.decode()
 
 
 def test_the_overview_lists_accounts_invitations_and_notices(sig, login):

@@ -40,7 +40,7 @@ from samsyn.plans.models import GoalStatus, LifeDomain
 from samsyn.portal import auth
 from samsyn.portal import services as portal_services
 from samsyn.portal.models import GuardianShare, NoticeKind, PortalAccount, PortalNotice
-from tests.conftest import inform, make_person
+from tests.conftest import inform, make_person, staff_client
 
 pytestmark = pytest.mark.django_db
 
@@ -406,7 +406,11 @@ def test_staff_and_anonymous_visitors_get_the_portal_sign_in(portal):
         reverse("portal:meeting_calendar", kwargs={"meeting_code": portal.next.code}),
         consent_url(portal.consent_a),
     ]
-    for http in (Client(), _staff(portal.world.coordinator), _staff(portal.world.outsider)):
+    for http in (
+        Client(),
+        staff_client(portal.world.coordinator),
+        staff_client(portal.world.outsider),
+    ):
         for url in urls:
             response = http.get(url)
             assert response.status_code == 302, url
@@ -618,7 +622,7 @@ def test_withdrawing_for_some_recipients_keeps_the_rest_as_a_remainder(portal):
     assert all(r.detail["portal_account"] == str(portal.youth.code) for r in records)
     # The staff consent list says what the remainder is.
     listing = body(
-        _staff(portal.world.coordinator).get(
+        staff_client(portal.world.coordinator).get(
             reverse("consent:list", kwargs={"code": portal.case.code})
         )
     )
@@ -637,21 +641,9 @@ def test_a_guardian_withdraws_a_consent_they_gave(portal):
 # --- what the police see after the withdrawal (through the real staff views) ------------------
 
 
-def _staff(person: Person) -> Client:
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client = Client()
-    client.force_login(person, backend="samsyn.accounts.backends.UsernameOrEmailBackend")
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=person).persistent_id
-    session.save()
-    return client
-
-
 def test_the_police_stop_seeing_the_items_at_their_next_page_view(portal):
-    police = _staff(portal.world.police)
-    school = _staff(portal.school)
+    police = staff_client(portal.world.police)
+    school = staff_client(portal.school)
     plan_url = reverse("plans:plan", kwargs={"code": portal.case.code})
     case_url = reverse("cases:detail", kwargs={"code": portal.case.code})
     assert GOAL in body(police.get(plan_url)) and GOAL in body(school.get(plan_url))
@@ -724,7 +716,7 @@ def test_the_reminders_page_lists_the_notices_for_the_coordinator_only(portal):
         account=portal.youth, consent=portal.consent_b, recipients=None
     )
     notice = PortalNotice.objects.get()
-    page = body(_staff(portal.world.coordinator).get("/paminnelser/"))
+    page = body(staff_client(portal.world.coordinator).get("/paminnelser/"))
     assert "Från portalen" in page and notice.text in page
     assert reverse("portal_staff:overview", kwargs={"code": portal.case.code}) in page
     assert (
@@ -735,9 +727,9 @@ def test_the_reminders_page_lists_the_notices_for_the_coordinator_only(portal):
         in page
     )
     assert 'name="next" value="/paminnelser/"' in page
-    assert "Från portalen" not in body(_staff(portal.world.police).get("/paminnelser/"))
+    assert "Från portalen" not in body(staff_client(portal.world.police).get("/paminnelser/"))
     PortalNotice.objects.update(read_at=timezone.now())
-    assert "Från portalen" not in body(_staff(portal.world.coordinator).get("/paminnelser/"))
+    assert "Från portalen" not in body(staff_client(portal.world.coordinator).get("/paminnelser/"))
 
 
 # --- the audit log and "who has seen my data" ---------------------------------------------------
@@ -771,8 +763,10 @@ def test_every_portal_page_writes_one_read_record(portal):
 
 
 def test_who_has_seen_lists_others_reads_but_not_the_youths_own(portal):
-    _staff(portal.world.police).get(reverse("plans:plan", kwargs={"code": portal.case.code}))
-    _staff(portal.world.coordinator).get(reverse("cases:detail", kwargs={"code": portal.case.code}))
+    staff_client(portal.world.police).get(reverse("plans:plan", kwargs={"code": portal.case.code}))
+    staff_client(portal.world.coordinator).get(
+        reverse("cases:detail", kwargs={"code": portal.case.code})
+    )
     body(portal_client(portal.mother).get(reverse("portal:meetings")))
     http = portal_client(portal.youth)
     body(http.get(reverse("portal:plan")))
@@ -788,9 +782,13 @@ def test_who_has_seen_lists_others_reads_but_not_the_youths_own(portal):
 
 
 def test_a_guardian_sees_only_reads_under_consents_they_gave(portal):
-    _staff(portal.world.police).get(reverse("plans:plan", kwargs={"code": portal.case.code}))
-    _staff(portal.world.police).get(reverse("cases:detail", kwargs={"code": portal.case.code}))
-    _staff(portal.world.coordinator).get(reverse("cases:detail", kwargs={"code": portal.case.code}))
+    staff_client(portal.world.police).get(reverse("plans:plan", kwargs={"code": portal.case.code}))
+    staff_client(portal.world.police).get(
+        reverse("cases:detail", kwargs={"code": portal.case.code})
+    )
+    staff_client(portal.world.coordinator).get(
+        reverse("cases:detail", kwargs={"code": portal.case.code})
+    )
     body(portal_client(portal.youth).get(reverse("portal:plan")))
     page = body(portal_client(portal.mother).get(reverse("portal:seen")))
     assert f"Samtycke {portal.consent_a.number}" in page
@@ -801,7 +799,7 @@ def test_a_guardian_sees_only_reads_under_consents_they_gave(portal):
 
 
 def test_who_has_seen_is_paginated(portal):
-    police = _staff(portal.world.police)
+    police = staff_client(portal.world.police)
     for _ in range(15):
         police.get(reverse("plans:plan", kwargs={"code": portal.case.code}))
     http = portal_client(portal.youth)
@@ -850,13 +848,13 @@ def _more(portal, n: int) -> None:
 def test_the_pages_cost_the_same_queries_with_more_items(portal, name):
     http = portal_client(portal.youth)
     # Something on every list: a staff read and a guardian's read for "who has seen".
-    _staff(portal.world.police).get(reverse("plans:plan", kwargs={"code": portal.case.code}))
+    staff_client(portal.world.police).get(reverse("plans:plan", kwargs={"code": portal.case.code}))
     portal_client(portal.mother).get(reverse("portal:meetings"))
     http.get(reverse(name))
     with CaptureQueriesContext(connection) as few:
         body(http.get(reverse(name)))
     _more(portal, 6)
-    _staff(portal.world.police).get(reverse("plans:plan", kwargs={"code": portal.case.code}))
+    staff_client(portal.world.police).get(reverse("plans:plan", kwargs={"code": portal.case.code}))
     portal_client(portal.father).get(reverse("portal:meetings"))
     with CaptureQueriesContext(connection) as many:
         page = body(http.get(reverse(name)))

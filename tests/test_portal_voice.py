@@ -24,7 +24,7 @@ from samsyn.lib import suppression
 from samsyn.organisations.models import District, LocalPolicy, Role
 from samsyn.portal import voice_services
 from samsyn.portal.models import Evaluation, EvaluationReceipt, Feedback, FeedbackStatus
-from tests.conftest import make_person, make_portal_account
+from tests.conftest import make_person, make_portal_account, staff_client
 
 FEEDBACK_URL = reverse("portal:feedback")
 EVALUATION_URL = reverse("portal:evaluation")
@@ -46,18 +46,6 @@ def portal_client(account: Any) -> Client:
     session[auth.SEEN_KEY] = clock.time()
     session[auth.LOCKED_KEY] = False
     session[auth.PIN_FAILURES_KEY] = 0
-    session.save()
-    return client
-
-
-def staff_client(person: Any) -> Client:
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client = Client()
-    client.force_login(person, backend="samsyn.accounts.backends.UsernameOrEmailBackend")
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=person).persistent_id
     session.save()
     return client
 

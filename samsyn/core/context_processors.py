@@ -21,6 +21,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         # Called by the template only where the menu is drawn: one query, none elsewhere.
         "nav_feedback": lambda: verified and feedback_access(viewer=user),  # type: ignore[arg-type]
         "nav_evaluations": verified and user.has_role(Role.STEERING),  # type: ignore[union-attr]
+        # The follow-up pages: the styrgrupp's own municipality, a national coordinator's all.
+        "nav_followup": verified and (user.has_role(Role.STEERING) or user.has_role(Role.NATIONAL)),  # type: ignore[union-attr]
         "session_timeout_minutes": settings.SESSION_TIMEOUT_MINUTES,
         "portal_pin_idle_minutes": settings.PORTAL_PIN_IDLE_MINUTES,
         "login_cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),

@@ -6,8 +6,8 @@ depends on: the kind of report, the area (municipality and district), the period
 suppression threshold, the language (the tables carry translated titles), the report code
 (`CODE_VERSION`) and a *fingerprint of the data*. The same question over unchanged data finds
 the same row and its stored result, in every process; any change to the data gives a new key,
-and the old result is simply never asked for again (rows older than `KEEP` are deleted when a
-new run is created).
+and the old result is simply never asked for again (rows older than `KEEP` are deleted whenever
+a new row is made, in the request or for the background).
 
 The data fingerprint (`fingerprint`) is one query: the number of rows and the newest
 `updated_at` of every table the reports read (`FINGERPRINT_MODELS`). An insert changes the
@@ -66,7 +66,6 @@ logger = logging.getLogger(__name__)
 
 OPERATIONAL = "verksamhet"  # the kind of the operational report (the only kind so far)
 
-BACKGROUND_FROM = 2000  # cases in the area from which the report runs in the background
 STALE_AFTER = timedelta(minutes=10)  # a waiting or running run that has not moved is dead
 KEEP = timedelta(hours=24)  # a stored result is used for at most this long
 
@@ -86,18 +85,21 @@ FINGERPRINT_MODELS: tuple[type[models.Model], ...] = (
     LocalPolicy,
 )
 
-# The report's code: a result computed by other code (before a deploy) is not used.
+# The report's code (its queries and the suppression): a result computed by other code
+# (before a deploy) is not used.
 CODE_VERSION = hashlib.sha256(
-    Path(selectors.__file__).read_bytes() + str(selectors.REPORT_STEPS).encode()
+    Path(selectors.__file__).read_bytes()
+    + Path(suppression.__file__).read_bytes()
+    + str(selectors.REPORT_STEPS).encode()
 ).hexdigest()[:16]
 
 
 def background_from() -> int:
-    return int(getattr(settings, "SAMSYN_REPORT_BACKGROUND_FROM", BACKGROUND_FROM))
+    return int(settings.SAMSYN_REPORT_BACKGROUND_FROM)
 
 
 def runner() -> str:
-    return str(getattr(settings, "SAMSYN_REPORT_RUNNER", "thread"))
+    return str(settings.SAMSYN_REPORT_RUNNER)
 
 
 def fingerprint() -> str:
@@ -226,7 +228,7 @@ def _compute_now(
     """Compute in this request and store the result for the next one."""
     report = selectors.operational_report(scope=scope, start=start, end=end)
     now = timezone.now()
-    ReportRun.objects.update_or_create(
+    _run, created = ReportRun.objects.update_or_create(
         key=key,
         defaults={
             **_fields(scope=scope, start=start, end=end),
@@ -239,7 +241,14 @@ def _compute_now(
             "requested_by": requested_by,
         },
     )
+    if created:
+        _prune()
     return report
+
+
+def _prune() -> None:
+    """Results too old to be used again are deleted (the table holds one row per question)."""
+    ReportRun.objects.filter(updated_at__lt=timezone.now() - KEEP).delete()
 
 
 def _create(
@@ -258,7 +267,7 @@ def _create(
             defaults={**_fields(scope=scope, start=start, end=end), "requested_by": requested_by},
         )
         if created:
-            ReportRun.objects.filter(updated_at__lt=timezone.now() - KEEP).delete()
+            _prune()
             pk = run.pk
             transaction.on_commit(lambda: start_run(pk))
     return run
