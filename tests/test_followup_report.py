@@ -595,6 +595,13 @@ def test_network_meetings_within_the_local_cadence(world, settings):
     shown = _texts(_table(_report_at(world, start, start + timedelta(days=30)), "motesfrekvens"))
     assert shown["Antal mellanrum"] == ["3"]
     assert shown["Mellanrum längre än kadensen"] == ["2"]
+    # A period that starts after the second meeting: only the gaps that reach into it count
+    # (Norra 42 → today, Södra 42 → today: 18 days each, within 4 weeks, over 2 weeks).
+    later = start + timedelta(days=43)
+    shown = _texts(_table(_report_at(world, later, today), "motesfrekvens"))
+    assert shown["Antal mellanrum"] == ["2"]
+    assert shown["Mellanrum inom kadensen"] == ["1"]
+    assert shown["Mellanrum längre än kadensen"] == ["1"]
     # Suppressed like any row: the one within is small, the four over hide it; no share.
     settings.SAMSYN_SUPPRESSION_THRESHOLD = 3
     shown = _texts(_table(_report_at(world, start, today), "motesfrekvens"))

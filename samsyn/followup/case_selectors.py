@@ -202,14 +202,23 @@ def _outcomes(access: policy.CaseAccess, hidden: Counter[tuple[str, str]]) -> li
     ]
 
 
-def meeting_cadence(case: Case, held: list[Meeting], weeks: int, today: date) -> MeetingCadence:
+def cadence_gaps(
+    case: Case, held: list[Meeting], today: date
+) -> tuple[list[date], date | None, date, list[tuple[date, date]]]:
+    """The case's held network meeting days, the start and end of its SIG as the cadence sees
+    them, and the gaps (from, to): start → first meeting → … → last meeting → closure (or
+    today)."""
     dates = sorted(cadence.meeting_day(m) for m in held if m.kind == MeetingKind.NETWORK)
     start = case.started_on or case.decided_on or (dates[0] if dates else None)
     end = case.closed_on or today
     points = [d for d in dates if start is None or d >= start]
     edges = ([start] if start else []) + points + ([end] if start or points else [])
-    gaps = [(later - earlier).days for earlier, later in pairwise(edges)]
-    gaps = [g for g in gaps if g >= 0]
+    return dates, start, end, [(a, b) for a, b in pairwise(edges) if b >= a]
+
+
+def meeting_cadence(case: Case, held: list[Meeting], weeks: int, today: date) -> MeetingCadence:
+    dates, start, end, spans = cadence_gaps(case, held, today)
+    gaps = [(later - earlier).days for earlier, later in spans]
     expected = (end - start).days // (weeks * 7) if start and end >= start else 0
     return MeetingCadence(
         weeks=weeks,

@@ -39,7 +39,8 @@ counts are added.
 Network meetings within the cadence: for the SIGs active in the period, the gaps of the
 case page's rule (`case_selectors.meeting_cadence`: from the start to the first held network
 meeting, between held network meetings, and from the last one to the closure — here to the
-closure or the end of the period, or today, whichever comes first), each compared with the
+closure or the end of the period, or today, whichever comes first) that end in the period or
+later (a gap that ended before the period belongs to an earlier one), each compared with the
 local cadence of the case's district or municipality (`LocalPolicy`, loaded once). A gap
 still open at the end is counted as it stands. The share within the cadence is shown only
 when there are at least the threshold number of gaps and neither count is hidden.
@@ -115,7 +116,7 @@ from samsyn.cases.models import (
     Sex,
 )
 from samsyn.cases.selectors import age_band
-from samsyn.followup.case_selectors import meeting_cadence as case_cadence
+from samsyn.followup.case_selectors import cadence_gaps
 from samsyn.lib import suppression
 from samsyn.meetings import cadence
 from samsyn.meetings.models import Meeting, MeetingKind, MeetingStatus
@@ -427,7 +428,7 @@ def operational_report(
     done()
 
     # Queries 10–12: network meetings against the local cadence.
-    tables.append(_meeting_cadence(scope, active, end, limit))
+    tables.append(_meeting_cadence(scope, active, start, end, limit))
     done()
 
     # Query 13: goal attainment per life domain.
@@ -869,7 +870,9 @@ def _group_table(
     return table
 
 
-def _meeting_cadence(scope: Scope, active: QuerySet[Case], end: date, limit: int) -> Table:
+def _meeting_cadence(
+    scope: Scope, active: QuerySet[Case], start: date, end: date, limit: int
+) -> Table:
     """Gaps between held network meetings against the local cadence (see the module), in
     three queries: the cases, their held network meetings, the local policies."""
     listed = list(
@@ -896,9 +899,11 @@ def _meeting_cadence(scope: Scope, active: QuerySet[Case], end: date, limit: int
         policy = local.get((case.municipality_id, case.district_id)) or local.get(
             (case.municipality_id, None)
         )
-        result = case_cadence(clipped, meetings, cadence.cadence_weeks(policy), until)
-        gaps += result.held + 1  # start → first meeting → … → last meeting → end
-        over += result.gaps_over
+        days = 7 * cadence.cadence_weeks(policy)
+        # The gaps that reach into the period (one that ends before it is another period's).
+        spans = [(a, b) for a, b in cadence_gaps(clipped, meetings, until)[3] if b >= start]
+        gaps += len(spans)
+        over += sum((b - a).days > days for a, b in spans)
     cells, total = _suppressed_row([gaps - over, over], limit)
     share = (
         Cell(round(100 * (gaps - over) / gaps), decimals=0)
