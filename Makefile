@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 help:
 	@echo "make demo     install, migrate, load demo data and serve on http://127.0.0.1:8000"
 	@echo "make test     install and run the whole suite (browser journeys included)"
-	@echo "make screenshots  run the portal journey and refresh the screenshots in docs/portal/"
+	@echo "make screenshots  run the portal and follow-up journeys and refresh the screenshots in docs/portal/ and docs/followup/"
 	@echo "make check    ruff, ruff format --check, mypy, makemigrations --check"
 	@echo "make format   format the code with ruff"
 	@echo "make messages update and compile the translation catalogues"
@@ -52,7 +52,7 @@ test-fast: install
 	$(PY) -m pytest -m "not e2e"
 
 screenshots: install browser
-	SAMSYN_DOCS_SCREENSHOTS=1 $(PY) -m pytest e2e/test_portal_journey.py
+	SAMSYN_DOCS_SCREENSHOTS=1 $(PY) -m pytest e2e/test_portal_journey.py e2e/test_followup_journey.py
 
 check: install
 	$(PY) -m ruff check .

@@ -10,8 +10,8 @@ Definitions (the period and the area as on the report page):
 - *the cohort*: the SIGs active on some day of the period in the area (the report's
   "aktiva under perioden");
 - *youth-years* (ungdomsår): for each of those SIGs the days of the period it was active,
-  from max(start, period start) to min(closure or period end, period end), both days
-  included, added up and divided by 365;
+  from max(start, period start) to min(closure, period end, today), both days included,
+  added up and divided by 365 (days that have not come yet have cost nothing);
 - *SIG cost*: youth-years × the SIG cost per youth and year; *placement*: the same
   youth-years × the placement cost per year (the same youths placed for the same time);
 - *crimes before/after*: the youths of the cohort with police and concern reports recorded
@@ -41,7 +41,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Greatest, Least
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from samsyn.cases.models import Case
@@ -162,7 +162,10 @@ def active_cases(*, scope: Scope, start: date, end: date) -> QuerySet[Case]:
 
 def cohort_youth_days(*, scope: Scope, start: date, end: date) -> tuple[int, int]:
     """(youths, days): the youths whose SIG was active in the period, and the days of the
-    period their SIGs were active, both days included, added up. One query."""
+    period their SIGs were active up to today, both days included, added up. One query."""
+    end = min(end, timezone.localdate())  # a day that has not come has cost nothing yet
+    if end < start:
+        return 0, 0
     first = Value(start, output_field=DateField())
     last = Value(end, output_field=DateField())
     active_days = ExpressionWrapper(
