@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "samsyn.reminders",
     "samsyn.portal",
     "samsyn.followup",
+    "samsyn.api",
     "django_tasks",
     "django_tasks_db",
     "samsyn.accounts",

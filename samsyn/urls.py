@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from samsyn.api.api import api
 from samsyn.core import views as core_views
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
     path("uppfoljning/", include("samsyn.followup.urls")),
     path("ung/", include("samsyn.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]
 

@@ -22,6 +22,11 @@ PORTAL_LOGIN = "portal_login"  # a redirect to the portal's own sign-in page (/u
 MATRIX: dict[str, tuple[str | None, dict[str, int | str], bool]] = {
     "core:start": (None, {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 200, ADMIN: 200}, False),
     "healthz": (None, {ANON: 200, STAFF: 200, OUTSIDE_ADMIN: 200, ADMIN: 200}, False),
+    # The API answers API tokens only (tests/test_api.py): a signed-in session is not enough.
+    "api:api-root": (None, {ANON: 404, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
+    "api:case_list": (None, {ANON: 401, STAFF: 401, OUTSIDE_ADMIN: 401, ADMIN: 401}, False),
+    # The document describes the API, holds no data, and is what an integrator reads first.
+    "api:openapi-json": (None, {ANON: 200, STAFF: 200, OUTSIDE_ADMIN: 200, ADMIN: 200}, False),
     "set_language": (None, {ANON: 302, STAFF: 302, OUTSIDE_ADMIN: 302, ADMIN: 302}, False),
     "accounts:login": (None, {ANON: 200, STAFF: 302, OUTSIDE_ADMIN: 302, ADMIN: 302}, False),
     "accounts:verify": (None, {ANON: LOGIN, STAFF: 302, OUTSIDE_ADMIN: 302, ADMIN: 302}, False),
