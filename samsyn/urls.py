@@ -5,6 +5,7 @@ from samsyn.core import views as core_views
 
 urlpatterns = [
     path("", include("samsyn.core.urls")),
+    path("konto/api-nycklar/", include("samsyn.api.urls")),
     path("konto/", include("samsyn.accounts.urls")),
     path("administration/kategorier/", include("samsyn.consent.category_urls")),
     path("administration/instrument/", include("samsyn.assessments.instrument_urls")),

@@ -27,6 +27,12 @@ MATRIX: dict[str, tuple[str | None, dict[str, int | str], bool]] = {
     "api:case_list": (None, {ANON: 401, STAFF: 401, OUTSIDE_ADMIN: 401, ADMIN: 401}, False),
     # The document describes the API, holds no data, and is what an integrator reads first.
     "api:openapi-json": (None, {ANON: 200, STAFF: 200, OUTSIDE_ADMIN: 200, ADMIN: 200}, False),
+    "api_tokens:list": (None, {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 200, ADMIN: 200}, False),
+    "api_tokens:revoke": (
+        "api_token",
+        {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
     "set_language": (None, {ANON: 302, STAFF: 302, OUTSIDE_ADMIN: 302, ADMIN: 302}, False),
     "accounts:login": (None, {ANON: 200, STAFF: 302, OUTSIDE_ADMIN: 302, ADMIN: 302}, False),
     "accounts:verify": (None, {ANON: LOGIN, STAFF: 302, OUTSIDE_ADMIN: 302, ADMIN: 302}, False),
@@ -443,6 +449,7 @@ MATRIX: dict[str, tuple[str | None, dict[str, int | str], bool]] = {
 GUARDED_POSTS = [
     name for name, (key, _, _) in MATRIX.items() if name.startswith("organisations:") and key
 ]
+GUARDED_POSTS.append("api_tokens:revoke")  # somebody else's API token
 
 
 def _names(patterns: list[Any], prefix: str = "") -> set[str]:
@@ -585,6 +592,15 @@ def _portal_objects(world) -> dict[str, Any]:
     }
 
 
+def _api_token(world) -> Any:
+    from samsyn.api import services
+
+    token, _raw = services.token_create(
+        actor=world.police, name="Polisens system", scope="read", days=30
+    )
+    return token
+
+
 def _objects(world) -> dict[str, Any]:
     from samsyn.organisations.models import LocalPolicy
 
@@ -601,6 +617,7 @@ def _objects(world) -> dict[str, Any]:
         "person": world.police,
         "instrument": _instrument(),
         "meeting": _meeting(),
+        "api_token": _api_token(world),
         **_portal_objects(world),
     }
 

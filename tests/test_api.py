@@ -135,3 +135,44 @@ def test_the_openapi_document_is_served_and_names_the_bearer_scheme(world):
     assert "/api/v1/arenden/" in document["paths"]
     schemes = document["components"]["securitySchemes"]
     assert any(s.get("scheme") == "bearer" for s in schemes.values())
+
+
+# --- Mitt konto → API-nycklar -------------------------------------------------------------------
+
+TOKENS = "/konto/api-nycklar/"
+
+
+def test_a_person_makes_a_token_sees_it_once_and_revokes_it(world, sig):
+    client = staff_client(world.coordinator)
+    assert "Du har inga API-nycklar" in client.get(TOKENS).content.decode()
+    made = client.post(TOKENS, {"name": "Treserva", "scope": Scope.READ, "days": "90"})
+    assert made.status_code == 200 and made["Cache-Control"] == "no-store"
+    raw = made.context["raw"]
+    assert raw in made.content.decode()
+    assert Client().get(CASES, **_bearer(raw)).status_code == 200
+    listing = client.get(TOKENS).content.decode()
+    assert "Treserva" in listing and raw not in listing  # never shown again
+    token = ApiToken.objects.get()
+    assert client.post(f"{TOKENS}{token.code}/aterkalla/").status_code == 302
+    assert Client().get(CASES, **_bearer(raw)).status_code == 401
+    assert "Återkallad" in client.get(TOKENS).content.decode()
+
+
+def test_a_bad_token_form_says_what_is_wrong_and_makes_nothing(world):
+    client = staff_client(world.coordinator)
+    response = client.post(TOKENS, {"name": "", "scope": "admin", "days": "1000"})
+    assert response.status_code == 200 and not ApiToken.objects.exists()
+    errors = response.context["form"].errors
+    assert set(errors) == {"name", "scope", "days"}
+
+
+def test_nobody_else_lists_or_revokes_my_token(world):
+    token, _raw = services.token_create(
+        actor=world.coordinator, name="Journalkoppling", scope=Scope.READ, days=30
+    )
+    other = staff_client(world.outsider)
+    assert "Journalkoppling" not in other.get(TOKENS).content.decode()
+    assert other.post(f"{TOKENS}{token.code}/aterkalla/").status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert Client().get(TOKENS).status_code == 302  # anonymous: to the sign-in page
