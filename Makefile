@@ -10,12 +10,13 @@ AXE := e2e/node_modules/axe-core/axe.min.js
 DEMO_ENV := SAMSYN_DEBUG=1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install demo serve test test-fast screenshots check lint format migrations-check messages browser clean
+.PHONY: help install demo serve test test-fast screenshots fuzz check lint format migrations-check messages browser clean
 
 help:
 	@echo "make demo     install, migrate, load demo data and serve on http://127.0.0.1:8000"
 	@echo "make test     install and run the whole suite (browser journeys included)"
 	@echo "make screenshots  run the portal and follow-up journeys and refresh the screenshots in docs/portal/ and docs/followup/"
+	@echo "make fuzz     schemathesis over the whole API document against gunicorn with demo data (FUZZ_EXAMPLES=100)"
 	@echo "make check    ruff, ruff format --check, mypy, makemigrations --check"
 	@echo "make format   format the code with ruff"
 	@echo "make messages update and compile the translation catalogues"
@@ -53,6 +54,11 @@ test-fast: install
 
 screenshots: install browser
 	SAMSYN_DOCS_SCREENSHOTS=1 $(PY) -m pytest e2e/test_portal_journey.py e2e/test_followup_journey.py
+
+# The API fuzzed against gunicorn on loopback with a throwaway, seeded database (var/fuzz/);
+# the suite runs a short version (tests/test_api_fuzz.py). FUZZ_EXAMPLES, FUZZ_SEED, DATABASE_URL.
+fuzz: install
+	$(PY) -m samsyn.api.fuzz
 
 check: install
 	$(PY) -m ruff check .

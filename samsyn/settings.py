@@ -52,6 +52,11 @@ INSTALLED_APPS = [
     "samsyn.portal",
     "samsyn.followup",
     "samsyn.api",
+    "samsyn.retention",
+    "samsyn.rectification",
+    "samsyn.dataprotection",
+    "samsyn.webhooks",
+    "samsyn.imports",
     "django_tasks",
     "django_tasks_db",
     "samsyn.accounts",
@@ -288,3 +293,19 @@ SAMSYN_REPORT_BACKGROUND_FROM = env_int("SAMSYN_REPORT_BACKGROUND_FROM", 2000, m
 SAMSYN_REPORT_RUNNER = env_str("SAMSYN_REPORT_RUNNER", "thread")
 if SAMSYN_REPORT_RUNNER not in ("thread", "task"):
     raise ImproperlyConfigured('SAMSYN_REPORT_RUNNER must be "thread" or "task".')
+
+# Webhooks (samsyn.webhooks, D51): first attempts in a thread of the web process or as a
+# django-tasks task; retries by `manage.py deliver_webhooks`. Receivers must be public https
+# addresses, unless listed here (CIDR) or loopback is allowed (always with debug).
+SAMSYN_WEBHOOK_RUNNER = env_str("SAMSYN_WEBHOOK_RUNNER", "thread")
+if SAMSYN_WEBHOOK_RUNNER not in ("thread", "task"):
+    raise ImproperlyConfigured('SAMSYN_WEBHOOK_RUNNER must be "thread" or "task".')
+SAMSYN_WEBHOOK_PRIVATE_NETWORKS = env_list("SAMSYN_WEBHOOK_PRIVATE_NETWORKS", [])
+try:
+    import ipaddress
+
+    for _network in SAMSYN_WEBHOOK_PRIVATE_NETWORKS:
+        ipaddress.ip_network(_network, strict=False)
+except ValueError as _error:
+    raise ImproperlyConfigured(f"SAMSYN_WEBHOOK_PRIVATE_NETWORKS: {_error}") from None
+SAMSYN_WEBHOOK_ALLOW_LOOPBACK = env_bool("SAMSYN_WEBHOOK_ALLOW_LOOPBACK", False)

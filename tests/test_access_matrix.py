@@ -25,11 +25,73 @@ MATRIX: dict[str, tuple[str | None, dict[str, int | str], bool]] = {
     # The API answers API tokens only (tests/test_api.py): a signed-in session is not enough.
     "api:api-root": (None, {ANON: 404, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
     "api:case_list": (None, {ANON: 401, STAFF: 401, OUTSIDE_ADMIN: 401, ADMIN: 401}, False),
+    # The resources (tests/test_api_resources.py): tokens only, like api:case_list.
+    "api:case_detail": ("case", {ANON: 401, STAFF: 401, OUTSIDE_ADMIN: 401, ADMIN: 401}, False),
+    "api:case_referrals": (
+        "case",
+        {ANON: 401, STAFF: 401, OUTSIDE_ADMIN: 401, ADMIN: 401},
+        False,
+    ),
+    "api:case_consents": (
+        "case",
+        {ANON: 401, STAFF: 401, OUTSIDE_ADMIN: 401, ADMIN: 401},
+        False,
+    ),
+    "api:case_interventions": (
+        "case",
+        {ANON: 401, STAFF: 401, OUTSIDE_ADMIN: 401, ADMIN: 401},
+        False,
+    ),
+    "api:case_note_create": (
+        "case",
+        {ANON: 405, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    "api:case_plan": ("case", {ANON: 401, STAFF: 401, OUTSIDE_ADMIN: 401, ADMIN: 401}, False),
+    "api:case_meetings": ("case", {ANON: 401, STAFF: 401, OUTSIDE_ADMIN: 401, ADMIN: 401}, False),
+    # The same URL as api:case_meetings (GET lists, POST plans).
+    "api:case_meeting_plan": (
+        "case",
+        {ANON: 401, STAFF: 401, OUTSIDE_ADMIN: 401, ADMIN: 401},
+        False,
+    ),
+    "api:meeting_detail": (
+        "api_meeting",
+        {ANON: 401, STAFF: 401, OUTSIDE_ADMIN: 401, ADMIN: 401},
+        False,
+    ),
+    "api:referral_create": (
+        None,
+        {ANON: 405, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    "api:report_operational": (
+        None,
+        {ANON: 401, STAFF: 401, OUTSIDE_ADMIN: 401, ADMIN: 401},
+        False,
+    ),
     # The document describes the API, holds no data, and is what an integrator reads first.
     "api:openapi-json": (None, {ANON: 200, STAFF: 200, OUTSIDE_ADMIN: 200, ADMIN: 200}, False),
     "api_tokens:list": (None, {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 200, ADMIN: 200}, False),
     "api_tokens:revoke": (
         "api_token",
+        {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    # Webhooks: the administrators of the organisation's municipality only.
+    "webhooks:list": (None, {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 200, ADMIN: 200}, False),
+    "webhooks:detail": (
+        "webhook",
+        {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 200},
+        False,
+    ),
+    "webhooks:toggle": (
+        "webhook",
+        {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    "webhooks:delete": (
+        "webhook",
         {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
         True,
     ),
@@ -56,6 +118,17 @@ MATRIX: dict[str, tuple[str | None, dict[str, int | str], bool]] = {
     ),
     "audit:search": (None, {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 200, ADMIN: 200}, False),
     "audit:export_csv": (None, {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 200, ADMIN: 200}, False),
+    # D48: the register extract is the administrators'; the case export the owner's coordinator's.
+    "dataprotection:register_extract": (
+        None,
+        {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 200, ADMIN: 200},
+        False,
+    ),
+    "dataprotection:case_export": (
+        "case",
+        {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
     "organisations:overview": (
         None,
         {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 200, ADMIN: 200},
@@ -412,6 +485,28 @@ MATRIX: dict[str, tuple[str | None, dict[str, int | str], bool]] = {
         {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
         True,
     ),
+    # Rectification and restriction of one item (STAFF owns the note); lifting needs a
+    # live restriction, so it is 404 for the unrestricted note.
+    "rectification:item": (
+        "rectify_note",
+        {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
+    "rectification:correct": (
+        "rectify_note",
+        {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
+    "rectification:restrict": (
+        "rectify_note",
+        {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
+    "rectification:lift": (
+        "rectify_note",
+        {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
     # Feedback: only for the person it was routed (or lifted) to; nobody here is one.
     "feedback:inbox": (None, {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404}, False),
     "feedback:detail": (
@@ -443,6 +538,51 @@ MATRIX: dict[str, tuple[str | None, dict[str, int | str], bool]] = {
         {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 404},
         False,
     ),
+    # Gallring: the municipality's administrators (OUTSIDE_ADMIN sees their own municipality).
+    "retention:overview": (
+        None,
+        {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 200, ADMIN: 200},
+        False,
+    ),
+    "retention:rule_edit": (
+        "retention_rule",
+        {ANON: LOGIN, STAFF: 404, OUTSIDE_ADMIN: 404, ADMIN: 200},
+        False,
+    ),
+    "retention:hold_set": (
+        "municipality",
+        {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    "retention:hold_lift": (
+        "case",
+        {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    # The case's legal-hold tab: those who run the case (STAFF is its coordinator).
+    "retention_case:hold": (
+        "case",
+        {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 404, ADMIN: 404},
+        False,
+    ),
+    "retention_case:hold_lift": (
+        "case",
+        {ANON: LOGIN, STAFF: 405, OUTSIDE_ADMIN: 405, ADMIN: 405},
+        True,
+    ),
+    # Imports: the municipality's administrator and social services coordinators, each for
+    # their own municipality (tests/test_imports.py has the police officer's 404).
+    "imports:index": (None, {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 200, ADMIN: 200}, False),
+    "imports:upload": (
+        "import_kind",
+        {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 200, ADMIN: 200},
+        False,
+    ),
+    "imports:template": (
+        "import_kind",
+        {ANON: LOGIN, STAFF: 200, OUTSIDE_ADMIN: 200, ADMIN: 200},
+        False,
+    ),
 }
 
 # Routes whose POST does something to an object: outsiders must get 404 and change nothing.
@@ -450,6 +590,8 @@ GUARDED_POSTS = [
     name for name, (key, _, _) in MATRIX.items() if name.startswith("organisations:") and key
 ]
 GUARDED_POSTS.append("api_tokens:revoke")  # somebody else's API token
+GUARDED_POSTS += ["retention:rule_edit", "retention:hold_set", "retention:hold_lift"]
+GUARDED_POSTS += ["webhooks:toggle", "webhooks:delete"]  # another municipality's webhook
 
 
 def _names(patterns: list[Any], prefix: str = "") -> set[str]:
@@ -519,6 +661,7 @@ def _case_objects(world) -> dict[str, Any]:
         "consent": {"code": case.code, "consent_code": consent.code},
         "category": {"slug": "skola"},
         "note": note,
+        "rectify_note": {"code": case.code, "kind": "anteckning", "item_code": note.code},
         "chart": {"key": "oversikt"},
     }
 
@@ -592,6 +735,14 @@ def _portal_objects(world) -> dict[str, Any]:
     }
 
 
+def _webhook(world) -> Any:
+    from samsyn.webhooks.models import Webhook
+
+    return Webhook.objects.create(
+        organisation=world.recipient_org, url="https://example.org/hook", secret="whsec_test"
+    )
+
+
 def _api_token(world) -> Any:
     from samsyn.api import services
 
@@ -599,6 +750,12 @@ def _api_token(world) -> Any:
         actor=world.police, name="Polisens system", scope="read", days=30
     )
     return token
+
+
+def _api_meeting() -> Any:
+    from samsyn.meetings.models import Meeting
+
+    return Meeting.objects.get(case__youth__last_name="Matrisson")  # made by _meeting()
 
 
 def _objects(world) -> dict[str, Any]:
@@ -610,6 +767,7 @@ def _objects(world) -> dict[str, Any]:
     return {
         **_case_objects(world),
         "municipality": world.municipality,
+        "retention_rule": {"code": world.municipality.code, "kind": "arenden"},
         "district": world.district,
         "policy": LocalPolicy.objects.get(municipality=world.municipality, district__isnull=True),
         "district_policy": district_policy,
@@ -617,7 +775,10 @@ def _objects(world) -> dict[str, Any]:
         "person": world.police,
         "instrument": _instrument(),
         "meeting": _meeting(),
+        "api_meeting": _api_meeting(),
         "api_token": _api_token(world),
+        "webhook": _webhook(world),
+        "import_kind": {"kind": "aktualiseringar"},
         **_portal_objects(world),
     }
 
@@ -714,6 +875,10 @@ CASE_ROUTES += [name for name, (key, _, _) in MATRIX.items() if name.startswith(
 CASE_GET_ONLY |= {"followup_case:overview", "followup_case:chart"}
 CASE_ROUTES += [name for name, (key, _, _) in MATRIX.items() if name.startswith("portal_staff:")]
 CASE_GET_ONLY |= {"portal_staff:overview"}
+CASE_ROUTES += [name for name in MATRIX if name.startswith("retention_case:")]
+CASE_ROUTES.append("dataprotection:case_export")
+CASE_ROUTES += [name for name, (key, _, _) in MATRIX.items() if name.startswith("rectification:")]
+CASE_GET_ONLY |= {"rectification:item"}
 
 
 def _case_state() -> tuple[Any, ...]:

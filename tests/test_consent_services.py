@@ -219,9 +219,17 @@ def test_recipients_are_other_organisations_of_the_same_municipality(sig):
     with refused(ValidationError, "egen organisation") as raised:
         record(w, sig.case, everyone(sig), recipients=[w.recipient_org, w.owner_org])
     assert list(raised.value.message_dict) == ["recipients"]
+    from samsyn.organisations.models import Organisation, OrganisationKind
+
+    other_police = Organisation.objects.create(
+        municipality=w.other_municipality, kind=OrganisationKind.POLICE, name="Polisen Grannkommun"
+    )
     with refused(ValidationError, "hör inte till kommunen") as raised:
-        record(w, sig.case, everyone(sig), recipients=[w.recipient_org, w.outsider_org])
+        record(w, sig.case, everyone(sig), recipients=[w.recipient_org, other_police])
     assert list(raised.value.message_dict) == ["recipients"]
+    # Another municipality's social services may receive, for a move (D48).
+    moved = record(w, sig.case, everyone(sig), recipients=[w.outsider_org])
+    assert list(moved.recipients.all()) == [w.outsider_org]
     with refused(ValidationError, "minst en kategori"):
         record(w, sig.case, everyone(sig), categories=[])
 

@@ -184,8 +184,9 @@ def test_the_record_form_says_who_must_consent_and_how_long_it_lasts(sig, login)
     assert "Socialtjänsten Norra" in body and "din organisation" in body
     assert "Ungdomen (Alex Exempelsson)" in body
     assert 'accept=".pdf,.jpg,.jpeg,.png"' in body
-    # The recipients are the other active organisations of the municipality.
-    assert "Polisen Testkommun" in body and "Socialtjänsten Grannkommun" not in body
+    # The recipients are the other active organisations of the municipality, and the social
+    # services of other municipalities, for a move (D48).
+    assert "Polisen Testkommun" in body and "Socialtjänsten Grannkommun" in body
 
 
 def test_the_coordinator_records_an_oral_consent(sig, login):

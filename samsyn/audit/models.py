@@ -110,6 +110,9 @@ class AuditSeal(models.Model):
     previous_hash = models.CharField(max_length=64)
     seal_hash = models.CharField(max_length=64, unique=True)
     sealed_at = models.DateTimeField(default=timezone.now)
+    # Set when retention (gallring) erased the block's records; the seal row stays so the chain
+    # still links (docs/decisions.md D49).
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["number"]

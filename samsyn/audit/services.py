@@ -195,6 +195,21 @@ def audit_verify() -> VerifyResult:
             return _broken(records_checked, seal, None, "a seal is missing before this one")
         if seal.previous_hash != previous_hash:
             return _broken(records_checked, seal, None, "the chain to the previous seal is broken")
+        if seal.erased_at is not None:
+            # Erased by retention: only the chain links can be checked, and the range must be
+            # empty (D49).
+            leftover = (
+                AuditRecord.objects.filter(id__gt=last_sealed_id, id__lte=seal.last_record_id)
+                .order_by("id")
+                .values_list("id", flat=True)
+                .first()
+            )
+            if leftover is not None:
+                return _broken(records_checked, seal, leftover, "record in an erased block")
+            previous_hash = seal.seal_hash
+            expected_number += 1
+            last_sealed_id = seal.last_record_id
+            continue
         index = bytes(seal.record_index)
         indexed = [
             _INDEX_ENTRY.unpack_from(index, offset)

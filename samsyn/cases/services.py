@@ -59,6 +59,7 @@ from samsyn.lib.dates import add_months
 from samsyn.lib.personnummer import age_on
 from samsyn.organisations.models import District, Organisation, OrganisationKind, Person, Role
 from samsyn.organisations.selectors import policy_for
+from samsyn.webhooks import events as webhook_events
 
 
 def audit_case(actor: Person, action: str, case: Case, target: Any, **detail: Any) -> None:
@@ -428,6 +429,9 @@ def _move(actor: Person, case: Case, to_state: str, reason: str) -> CaseTransiti
         )
     case.save()
     audit_case(actor, Action.UPDATE, case, case, state_from=from_state, state_to=to_state)
+    webhook_events.case_state_changed(
+        case=case, from_state=from_state, to_state=to_state, at=case.state_since
+    )
     return transition
 
 

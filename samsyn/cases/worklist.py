@@ -219,6 +219,7 @@ class WorklistQuery:
     mine: bool = False
     overdue: bool = False
     text: str = ""
+    district: Any = None  # a district's code: only the cases of that district (the API)
 
 
 @dataclass(frozen=True)
@@ -310,7 +311,12 @@ def _log_search(viewer: Person, kind: SearchKind, term: str, page: Page[Case]) -
 
 
 def worklist(
-    *, viewer: Person, query: WorklistQuery, page_number: Any = 1, today: date | None = None
+    *,
+    viewer: Person,
+    query: WorklistQuery,
+    page_number: Any = 1,
+    today: date | None = None,
+    page_size: int = PAGE_SIZE,
 ) -> Worklist:
     """The cases the viewer takes part in, filtered, counted and paginated, each named only
     when the viewer may see who it is, with what is overdue.
@@ -324,6 +330,8 @@ def worklist(
         cases = cases.filter(coordinator=viewer)
     if query.overdue:
         cases = cases.filter(_overdue_q(viewer, today))
+    if query.district is not None:
+        cases = cases.filter(district__code=query.district)
     cases = _search(viewer, cases, kind, term, today)
     counts = _counts(cases)
     listed = (
@@ -331,7 +339,7 @@ def worklist(
         .select_related("youth", "district", "owner", "municipality", "coordinator")
         .order_by(_state_order(), "opened_on", "pk")
     )
-    page = Paginator(listed, PAGE_SIZE).get_page(page_number)
+    page = Paginator(listed, page_size).get_page(page_number)
     page_cases = list(page.object_list)
     accesses = policy.case_accesses(viewer=viewer, cases=page_cases, today=today)
     badges = _badges_for_page(viewer, page_cases, today)

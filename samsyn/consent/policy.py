@@ -9,7 +9,10 @@ and why? The rule (DOMAIN.md, "Consent rules"):
   owner organisation, covering the item's category, naming the viewer's organisation as a
   recipient, given, not yet ended and not revoked; for an item that also concerns a guardian,
   the consent must also be about (and given by) that guardian;
-- otherwise the item is shown de-identified, or not at all.
+- otherwise the item is shown de-identified, or not at all;
+- a **restricted** item (GDPR art. 18, `samsyn.rectification`) is refused to everyone outside
+  its owner organisation, whatever the consents say (basis "restricted"): it is shown as hidden,
+  never even de-identified, until the owner organisation lifts the restriction.
 
 `case_access()` loads everything a page needs in a fixed number of queries; `CaseAccess.decide()`
 then answers in memory, and `CaseAccess.record()` writes every decision (allowed or refused) to
@@ -23,6 +26,7 @@ from datetime import date
 from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -46,6 +50,7 @@ class Basis(StrEnum):
     CONSENT = "consent"
     NO_CONSENT = "no_consent"
     NOT_MEMBER = "not_member"
+    RESTRICTED = "restricted"
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,10 @@ class Decision:
             ) % {**values, "until": date_format(consent.valid_until, "j F Y")}
         if self.basis == Basis.NOT_MEMBER:
             return _("Du deltar inte i ärendet.")
+        if self.basis == Basis.RESTRICTED:
+            return _(
+                "Uppgiften är begränsad: bara %(owner)s kan se den tills begränsningen hävs."
+            ) % {"owner": self.owner_name}
         return _(
             "Inget gällande samtycke låter %(owner)s lämna ut uppgifter i kategorin %(category)s "
             "till din organisation. Du ser därför bara en avidentifierad uppgift."
@@ -125,6 +134,25 @@ def giver_label(giver: ConsentGiver, *, named: bool) -> str:
     return role
 
 
+def item_key(item: Any) -> tuple[str, str]:
+    """How restrictions and corrections name an item: its model label and public code (the
+    same pair the audit log uses)."""
+    return (item._meta.label_lower, str(item.code))
+
+
+@dataclass(frozen=True)
+class ItemMarks:
+    """What the pages show beside an item the viewer may see: "Begränsad", "Rättad", and
+    whether the viewer's organisation owns it (and so may correct or restrict it)."""
+
+    case_code: Any
+    object_type: str
+    code: Any
+    restricted: bool
+    corrected: bool
+    owned: bool
+
+
 @dataclass
 class CaseAccess:
     """Everything needed to decide a case's items for one viewer, loaded once."""
@@ -137,6 +165,8 @@ class CaseAccess:
     categories: dict[int, DataCategory]
     organisation_names: dict[int, str]
     _pending: list[Any] = field(default_factory=list)
+    restricted: set[tuple[str, str]] = field(default_factory=set)
+    corrected: set[tuple[str, str]] = field(default_factory=set)
 
     @cached_property
     def _live_scopes(self) -> list[tuple[Consent, set[int], set[int]]]:
@@ -194,9 +224,29 @@ class CaseAccess:
         return Decision(False, Basis.NO_CONSENT, owner_name, category_name)
 
     def decide_item(self, item: CaseItem) -> Decision:
-        return self.decide(
+        """Decide one item. A restricted item is refused to everyone outside its owner
+        organisation. An item the viewer may see is marked (`item.rectification_marks`) for
+        the "Begränsad"/"Rättad" badges and the owner's actions."""
+        key = item_key(item)
+        decision = self.decide(
             owner_id=item.owner_id, category_id=item.category_id, also_about_id=item.also_about_id
         )
+        restricted = key in self.restricted
+        if restricted and decision.basis not in (Basis.OWN_ORGANISATION, Basis.NOT_MEMBER):
+            return Decision(False, Basis.RESTRICTED, decision.owner_name, decision.category_name)
+        if decision.allowed:
+            item.rectification_marks = ItemMarks(  # type: ignore[attr-defined]
+                case_code=self.case.code,
+                object_type=key[0],
+                code=item.code,
+                restricted=restricted,
+                corrected=key in self.corrected,
+                owned=decision.basis == Basis.OWN_ORGANISATION,
+            )
+        return decision
+
+    def is_restricted(self, item: CaseItem) -> bool:
+        return item_key(item) in self.restricted
 
     def receives_nothing(self, organisation_id: int | None) -> bool:
         """True when no live consent lets the case's owner release anything to this
@@ -286,6 +336,7 @@ def case_accesses(
         for consent in listed:
             for recipient in consent.recipients.all():
                 names.setdefault(recipient.pk, recipient.name)
+    restricted, corrected = _item_marks(ids)
     day = today or timezone.localdate()
     return {
         case.pk: CaseAccess(
@@ -296,9 +347,42 @@ def case_accesses(
             consents=consents[case.pk],
             categories=categories,
             organisation_names=names,
+            restricted=restricted.get(case.pk, set()),
+            corrected=corrected.get(case.pk, set()),
         )
         for case in cases
     }
+
+
+def _item_marks(
+    case_ids: list[int],
+) -> tuple[dict[int, set[tuple[str, str]]], dict[int, set[tuple[str, str]]]]:
+    """The live restrictions and the corrected items of the cases, in one query (a UNION),
+    as (model label, code) keys per case."""
+    from django.db.models import CharField, Value
+
+    from samsyn.rectification.models import Correction, Restriction
+
+    fields = ("case_id", "object_type", "object_code", "mark")
+    live = (
+        Restriction.objects.filter(case_id__in=case_ids, lifted_at__isnull=True)
+        .annotate(mark=Value("r", output_field=CharField()))
+        .order_by()
+        .values_list(*fields)
+    )
+    fixed = (
+        Correction.objects.filter(case_id__in=case_ids)
+        .annotate(mark=Value("c", output_field=CharField()))
+        .order_by()
+        .values_list(*fields)
+    )
+    restricted: dict[int, set[tuple[str, str]]] = {}
+    corrected: dict[int, set[tuple[str, str]]] = {}
+    for case_id, object_type, object_code, mark in live.union(fixed):
+        target = restricted if mark == "r" else corrected
+        code = object_code if isinstance(object_code, UUID) else UUID(str(object_code))
+        target.setdefault(case_id, set()).add((object_type, str(code)))
+    return restricted, corrected
 
 
 def record_all(accesses: Any) -> int:
@@ -406,6 +490,7 @@ class PortalAccess:
       relied on a consent the guardian gave.
     - Withdrawing: the youth may withdraw a current consent (not revoked, not replaced by a
       renewal, not ended) that the youth gave; a guardian a current consent the guardian gave.
+    - A restricted item (`samsyn.rectification`) is shown to nobody in the portal.
     """
 
     account: PortalAccount
@@ -417,6 +502,10 @@ class PortalAccess:
     shares: list[GuardianShare]
     consents: list[Consent]
     _pending: list[AuditRecord] = field(default_factory=list)
+    restricted: set[tuple[str, str]] = field(default_factory=set)
+
+    def is_restricted(self, item: Any) -> bool:
+        return item_key(item) in self.restricted
 
     @property
     def is_youth(self) -> bool:
@@ -471,6 +560,8 @@ class PortalAccess:
         from samsyn.meetings.models import MeetingKind
 
         if meeting.case_id != self.case.pk or meeting.kind == MeetingKind.PREMEETING:
+            return False
+        if self.is_restricted(meeting):
             return False
         attendances = list(meeting.attendances.all())
         if self.is_youth:
@@ -580,4 +671,5 @@ def portal_access(*, account: PortalAccount, today: date | None = None) -> Porta
         guardians=list(case.youth.guardians.all()),
         shares=list(GuardianShare.objects.filter(case=case, withdrawn_at__isnull=True)),
         consents=consents,
+        restricted=_item_marks([case.pk])[0].get(case.pk, set()),
     )

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from samsyn.cases.models import Case
 from samsyn.cases.rules import runs_case
 from samsyn.consent import policy
 from samsyn.consent.models import Consent, DataCategory
-from samsyn.organisations.models import Organisation, Person
+from samsyn.organisations.models import Organisation, OrganisationKind, Person
 
 EXPIRY_WARNING_DAYS = 30
 
@@ -389,6 +389,7 @@ def basis_label(basis: str) -> str:
         policy.Basis.OWN_ORGANISATION: _("Egen organisations uppgift"),
         policy.Basis.NO_CONSENT: _("Inget samtycke"),
         policy.Basis.NOT_MEMBER: _("Deltar inte i ärendet"),
+        policy.Basis.RESTRICTED: _("Begränsad uppgift"),
     }
     return str(labels.get(basis, basis))
 
@@ -418,9 +419,11 @@ def active_categories() -> QuerySet[DataCategory]:
 
 
 def recipient_choices(*, case: Case, releasing: Organisation | None) -> QuerySet[Organisation]:
-    """Organisations a consent may name: active, in the case's municipality, not the releaser."""
+    """Organisations a consent may name: active, in the case's municipality, not the releaser;
+    and the social services of other municipalities, for a move (D48)."""
     organisations = Organisation.objects.filter(
-        municipality_id=case.municipality_id, is_active=True
+        Q(municipality_id=case.municipality_id) | Q(kind=OrganisationKind.SOCIAL_SERVICES),
+        is_active=True,
     )
     if releasing is not None:
         organisations = organisations.exclude(pk=releasing.pk)

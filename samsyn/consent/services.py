@@ -33,7 +33,7 @@ from samsyn.consent.models import (
 )
 from samsyn.lib.dates import add_months
 from samsyn.lib.personnummer import age_on
-from samsyn.organisations.models import Organisation, Person
+from samsyn.organisations.models import Organisation, OrganisationKind, Person
 from samsyn.organisations.selectors import policy_for
 
 if TYPE_CHECKING:
@@ -178,7 +178,15 @@ def consent_record(
         errors["recipients"] = [
             _("Din egen organisation behöver inget samtycke för sina egna uppgifter.")
         ]
-    if any(r.municipality_id != case.municipality_id or not r.is_active for r in recipients):
+    # Outside the municipality only social services may receive: the receiving municipality
+    # when the youth moves (D48, the case export).
+    if any(
+        not r.is_active
+        or (
+            r.municipality_id != case.municipality_id and r.kind != OrganisationKind.SOCIAL_SERVICES
+        )
+        for r in recipients
+    ):
         errors["recipients"] = [_("En mottagare hör inte till kommunen eller är inte aktiv.")]
     if given_on > today:
         errors["given_on"] = [_("Samtycket kan inte ha lämnats i framtiden.")]

@@ -281,6 +281,7 @@ def case_followup_page(*, viewer: Person, case: Case) -> CaseFollowupPage:
             ),
             Counter(),  # when and who came is known to every member (D24)
         )
+        if _decision.basis != policy.Basis.RESTRICTED  # a restricted meeting is not shown (D50)
     ]
     representations = list(
         Representation.objects.filter(case=case).select_related("person", "organisation")

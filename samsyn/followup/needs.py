@@ -10,7 +10,8 @@ hour), so the file is uploaded once; `needs_import` writes them all in one trans
 
 The file: a header row naming the columns (any order, any case) `år`, `stadsdel` (empty, or
 "Hela kommunen", for the whole municipality) and `antal`, optionally `källa`; separated by
-`;` (what Excel in Sweden saves) or `,`; UTF-8 with or without BOM, else Windows-1252.
+`;` (what Excel in Sweden saves) or `,`; UTF-8 with or without BOM, else Windows-1252 (read by
+`samsyn.lib.tabular`, which also reads an Excel workbook).
 
 Coverage (`needs_coverage`): per municipality, year and area with an imported count, the
 distinct youths whose SIG was active on some day of that year in that area, counted in SQL
@@ -20,14 +21,11 @@ follow-up (`samsyn.lib.suppression`), with the share of the target group when it
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -38,7 +36,8 @@ from samsyn.audit.models import Action
 from samsyn.audit.services import audit_record
 from samsyn.followup.models import NeedsCount
 from samsyn.followup.selectors import Scope, area_cases
-from samsyn.lib import suppression
+from samsyn.lib import suppression, tabular
+from samsyn.lib.tabular import Problem
 from samsyn.organisations.models import District, Municipality, Person
 
 MAX_BYTES = 1024 * 1024
@@ -57,16 +56,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "källa": ("källa", "kalla"),
 }
 REQUIRED = ("år", "stadsdel", "antal")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the file: its line (None for the file as a whole), the column
-    (empty when none) and the reason, in Swedish."""
-
-    line: int | None
-    column: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -107,19 +96,6 @@ class ImportResult:
 
 
 # --- reading the file -------------------------------------------------------------------------
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel in Sweden saves "CSV (semikolonavgränsad)" as Windows-1252.
-        return data.decode("cp1252")
-
-
-def _delimiter(header: str) -> str:
-    """`;` or `,`, whichever separates the header's names (Excel in Sweden writes `;`)."""
-    return ";" if header.count(";") >= header.count(",") and ";" in header else ","
 
 
 def _year(text: str, latest: int) -> tuple[int | None, str]:
@@ -163,37 +139,10 @@ def needs_parse(
     Rule: districts are the municipality's own (by name, any case; empty or "Hela kommunen"
     is the whole municipality), years 2000 to next year, counts whole numbers from 0, one row
     per area and year."""
-    if not data.strip():
-        return [], [Problem(None, "", _("Filen är tom."))]
-    if len(data) > MAX_BYTES:
-        return [], [
-            Problem(None, "", _("Filen är för stor. Den får vara högst 1 MB.")),
-        ]
-    try:
-        text = _decode(data)
-    except UnicodeDecodeError:
-        return [], [
-            Problem(
-                None,
-                "",
-                _(
-                    "Filen går inte att läsa som text. Spara den som CSV (UTF-8) eller "
-                    "CSV (semikolonavgränsad) och försök igen."
-                ),
-            )
-        ]
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text.lstrip("\r\n")), delimiter=_delimiter(first_line))
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        return [], [Problem(None, "", _("Filen är tom."))]
-    names = [h.strip().lstrip("\ufeff").lower() for h in header]
-    position: dict[str, int] = {}
-    for column, accepted in COLUMNS.items():
-        for i, name in enumerate(names):
-            if name in accepted and column not in position:
-                position[column] = i
+    table = tabular.read_table(data, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+    if not table.header:
+        return [], table.problems
+    position = tabular.header_positions(table.header, COLUMNS)
     missing = [c for c in REQUIRED if c not in position]
     if missing:
         return [], [
@@ -217,30 +166,10 @@ def needs_parse(
     rows: list[NeedsRow] = []
     problems: list[Problem] = []
     seen: dict[tuple[int | None, int], int] = {}
-    data_rows = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error:
-            problems.append(
-                Problem(reader.line_num, "", _("Raden går inte att läsa (ett citattecken fattas)."))
-            )
-            break
-        line = reader.line_num
-        if not any(c.strip() for c in cells):
-            continue  # an empty line (Excel adds ";;" lines at the end)
-        data_rows += 1
-        if data_rows > MAX_ROWS:
-            problems.append(
-                Problem(line, "", _("Filen har fler än %(max)s rader.") % {"max": MAX_ROWS})
-            )
-            break
+    for line, cells in table.rows:
 
         def cell(column: str, cells: list[str] = cells) -> str:
-            i = position.get(column)
-            return cells[i].strip() if i is not None and i < len(cells) else ""
+            return tabular.cell(cells, position, column)
 
         year, reason = _year(cell("år"), latest)
         if reason:
@@ -301,7 +230,8 @@ def needs_parse(
                     source=source,
                 )
             )
-    if not data_rows and not problems:
+    problems.extend(table.problems)
+    if not table.rows and not problems:
         problems.append(
             Problem(None, "", _("Filen har inga rader med uppgifter under rubrikerna."))
         )
@@ -326,40 +256,28 @@ def needs_preview(*, municipality: Municipality, rows: list[NeedsRow]) -> list[P
     return [PreviewRow(row, stored.get((row.district_id, row.year))) for row in rows]
 
 
+def _bound(municipality: Municipality, viewer: Person) -> dict[str, str]:
+    return {"m": str(municipality.code), "p": str(viewer.code)}
+
+
 def needs_sign(*, municipality: Municipality, viewer: Person, rows: list[NeedsRow]) -> str:
     """The checked rows as a signed, timestamped text for the confirm step."""
-    payload = {
-        "m": str(municipality.code),
-        "p": str(viewer.code),
-        "r": [[r.line, r.year, r.district_id, r.area, r.count, r.source] for r in rows],
-    }
-    return signing.dumps(payload, salt=SIGNING_SALT, compress=True)
+    return tabular.sign(
+        [[r.line, r.year, r.district_id, r.area, r.count, r.source] for r in rows],
+        salt=SIGNING_SALT,
+        bound=_bound(municipality, viewer),
+    )
 
 
 def needs_unsign(*, token: str, municipality: Municipality, viewer: Person) -> list[NeedsRow]:
     """The rows signed by `needs_sign` for this municipality and person, at most an hour ago;
     a ValidationError in Swedish for anything else."""
-    try:
-        payload: Any = signing.loads(token, salt=SIGNING_SALT, max_age=SIGNED_FOR_SECONDS)
-    except signing.SignatureExpired:
-        raise ValidationError(
-            _("Förhandsgranskningen är äldre än en timme. Ladda upp filen igen.")
-        ) from None
-    except signing.BadSignature:
-        raise ValidationError(
-            _("Förhandsgranskningen har ändrats eller är ofullständig. Ladda upp filen igen.")
-        ) from None
-    if (
-        not isinstance(payload, dict)
-        or payload.get("m") != str(municipality.code)
-        or payload.get("p") != str(viewer.code)
-    ):
-        raise ValidationError(
-            _("Förhandsgranskningen gäller inte din kommun eller dig. Ladda upp filen igen.")
-        )
+    rows: Any = tabular.unsign(
+        token, salt=SIGNING_SALT, max_age=SIGNED_FOR_SECONDS, bound=_bound(municipality, viewer)
+    )
     return [
         NeedsRow(line=r[0], year=r[1], district_id=r[2], area=r[3], count=r[4], source=r[5])
-        for r in payload["r"]
+        for r in rows
     ]
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -77,6 +78,7 @@ class MeetingView:
     youth_prepared_on: date | None = None
     youth: Attendee | None = None
     guardians: list[Attendee] = field(default_factory=list)
+    rectification_marks: Any = None  # "Begränsad"/"Rättad" and the owner's actions
 
     @property
     def is_premeeting(self) -> bool:
@@ -189,6 +191,7 @@ def _view(
         view.youth_prepared_on = meeting.youth_prepared_on
         view.youth = youth
         view.guardians = guardians
+        view.rectification_marks = getattr(meeting, "rectification_marks", None)
     return view
 
 
@@ -294,7 +297,11 @@ def meetings_page(*, viewer: Person, case: Case) -> MeetingsPage:
     identified = _identified(access)
     hidden: Counter[tuple[str, str]] = Counter()
     mandates = _mandates(case)
-    decided = _decide(access, _meetings(case).order_by("starts_at"), hidden)
+    decided = [
+        (m, d)
+        for m, d in _decide(access, _meetings(case).order_by("starts_at"), hidden)
+        if d.basis != policy.Basis.RESTRICTED  # hidden, not even shown de-identified
+    ]
     access.record()
     views = [(m, _view(m, d, identified=identified, mandates=mandates)) for m, d in decided]
     local = policy_for(municipality=case.municipality, district=case.district)
@@ -368,6 +375,10 @@ def meeting_page(*, viewer: Person, case: Case, meeting: Meeting) -> MeetingPage
     )
     decided = {m.pk: (m, d) for m, d in _decide(access, loaded, hidden)}
     item, decision = decided[meeting.pk]
+    if decision.basis == policy.Basis.RESTRICTED:
+        access.record()
+        raise Http404
+    decided = {pk: md for pk, md in decided.items() if md[1].basis != policy.Basis.RESTRICTED}
     view = _view(item, decision, identified=identified, mandates=mandates)
     decisions: list[DecisionView] = []
     reviews: list[ReviewView] = []
@@ -495,10 +506,12 @@ def meeting_calendar(*, viewer: Person, case: Case, meeting: Meeting) -> Meeting
     """The meeting for its calendar file, which holds only what every member may know (the
     anonymous code, time and place); the decision is still logged, as for a page."""
     access = policy.case_access(viewer=viewer, case=case)
-    access.note(
+    decision = access.note(
         access.decide_item(meeting), object_type="meetings.meeting", object_code=str(meeting.code)
     )
     access.record()
+    if decision.basis == policy.Basis.RESTRICTED:
+        raise Http404
     return meeting
 
 

@@ -34,6 +34,7 @@ from samsyn.organisations.models import Organisation, Person
 from samsyn.organisations.selectors import policy_for
 from samsyn.plans import services as plans
 from samsyn.plans.models import Activity, GoalReview, SubGoal
+from samsyn.webhooks import events as webhook_events
 
 MEETING_CATEGORY = "plan"
 YOUTH = "youth"
@@ -184,6 +185,7 @@ def meeting_plan(
         guardians=len(guardians),
         youth=invite_youth,
     )
+    webhook_events.meeting_planned(meeting=meeting)
     return PlannedMeeting(meeting, receives_nothing_warnings(actor=actor, case=case, people=invite))
 
 

@@ -31,6 +31,7 @@ from samsyn.plans.models import (
     PlanVersion,
     SubGoal,
 )
+from samsyn.plans.services import plan_changes
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,14 @@ class OrganisationInterventions:
 
 
 @dataclass(frozen=True)
+class VersionView:
+    """An agreed version, with what changed as far as the viewer may see."""
+
+    version: PlanVersion
+    changes: list[str]
+
+
+@dataclass(frozen=True)
 class PlanPage:
     case: Case
     header: CaseHeader
@@ -86,7 +95,7 @@ class PlanPage:
     goals: list[GoalView]  # the active sub-goals the viewer may see, in plan order
     removed: list[GoalView]  # sub-goals taken out of the plan
     loose_activities: list[ActivityView]  # activities without a (visible) sub-goal
-    versions: list[PlanVersion]
+    versions: list[VersionView]
     interventions: list[OrganisationInterventions]
     hidden: Hidden
     youth_first_name: str  # only when the viewer may know who the youth is
@@ -123,6 +132,42 @@ def _interventions(
                 )
             )
     return [OrganisationInterventions(name, items) for name, items in sorted(by_owner.items())]
+
+
+def _seen_only(snapshot: dict[str, Any], seen: set[str]) -> dict[str, Any]:
+    """A version's snapshot with only the sub-goals and activities the viewer may see now."""
+    return {
+        **snapshot,
+        "subgoals": [
+            {
+                **goal,
+                "activities": [a for a in goal.get("activities", []) if a["code"] in seen],
+            }
+            for goal in snapshot.get("subgoals", [])
+            if goal["code"] in seen
+        ],
+    }
+
+
+def _versions(plan: ActionPlan | None, *, seen: set[str]) -> list[VersionView]:
+    """The agreed versions, each with what changed since the one before, worked out from the
+    snapshots narrowed to what the viewer may see: a sub-goal the viewer may not see (no
+    consent, or restricted, D50) is not named in any version's changes."""
+    if plan is None:
+        return []
+    versions = list(PlanVersion.objects.filter(plan=plan).select_related("agreed_by"))
+    views = []
+    for index, version in enumerate(versions):  # newest first
+        before = (
+            _seen_only(versions[index + 1].snapshot, seen) if index + 1 < len(versions) else None
+        )
+        views.append(
+            VersionView(
+                version=version,
+                changes=plan_changes(before, _seen_only(version.snapshot, seen)),
+            )
+        )
+    return views
 
 
 def plan_page(*, viewer: Person, case: Case) -> PlanPage:
@@ -173,10 +218,10 @@ def plan_page(*, viewer: Person, case: Case) -> PlanPage:
             goal.reviews.append(ReviewView(item, decision.explain(identified=identified)))
 
     interventions = _interventions(access, viewer, identified, hidden)
-    versions = (
-        list(PlanVersion.objects.filter(plan=plan).select_related("agreed_by"))
-        if plan is not None
-        else []
+    versions = _versions(
+        plan,
+        seen={str(goal.subgoal.code) for goal in goals.values()}
+        | {str(view.activity.code) for goal in goals.values() for view in goal.activities},
     )
     access.record()
 

@@ -294,13 +294,16 @@ def meeting_page(*, account: PortalAccount, code: Any) -> MeetingPage:
             Decided(
                 who=_who(a, access=access),
                 what=a.description,
-                goal=_goal_words(a.subgoal),
+                goal=""
+                if a.subgoal and access.is_restricted(a.subgoal)
+                else _goal_words(a.subgoal),
                 due_on=a.due_on,
                 done=a.done_on is not None,
             )
             for a in Activity.objects.filter(case=access.case, meeting=meeting).select_related(
                 "responsible_person", "responsible_organisation", "subgoal"
             )
+            if not access.is_restricted(a)
         ]
         reviews = [
             Reviewed(
@@ -311,6 +314,7 @@ def meeting_page(*, account: PortalAccount, code: Any) -> MeetingPage:
             for r in GoalReview.objects.filter(case=access.case, meeting=meeting)
             .select_related("subgoal")
             .order_by("subgoal__sort_order", "subgoal__created_at", "created_at")
+            if not (access.is_restricted(r) or access.is_restricted(r.subgoal))
         ]
     preparation = [
         (str(label), str(getattr(meeting, name)).strip())
@@ -410,6 +414,8 @@ def plan_page(*, account: PortalAccount) -> PlanPage:
     for subgoal in SubGoal.objects.filter(case=case, plan=plan, is_active=True).order_by(
         "sort_order", "created_at"
     ):
+        if access.is_restricted(subgoal):
+            continue
         goals[subgoal.pk] = PlanGoal(
             words=_goal_words(subgoal),
             domain=str(subgoal.get_domain_display()),
@@ -422,7 +428,9 @@ def plan_page(*, account: PortalAccount) -> PlanPage:
         "responsible_person", "responsible_organisation", "subgoal"
     ):
         if activity.subgoal_id is not None and activity.subgoal_id not in goals:
-            continue  # belongs to a sub-goal taken out of the plan
+            continue  # belongs to a sub-goal taken out of the plan (or restricted)
+        if access.is_restricted(activity):
+            continue
         item = PlanActivity(
             who=_who(activity, access=access),
             what=activity.description,
