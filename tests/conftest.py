@@ -188,6 +188,37 @@ def sig(world: World) -> Sig:
     return Sig(world=world, case=case, mother=mother, father=father)
 
 
+def give_consent(
+    sig: Sig, *slugs: str, to: list | None = None, actor: Person | None = None, **extra: object
+) -> object:
+    """An oral consent from the case owner (social services) for the categories `slugs`, to
+    the police's organisation unless `to` says otherwise, given today by the youth and both
+    guardians unless `givers` says otherwise."""
+    from django.utils import timezone
+
+    from samsyn.consent import services as consents
+    from samsyn.consent.models import ConsentForm, DataCategory, GiverRole
+
+    return consents.consent_record(
+        actor=actor or sig.world.coordinator,
+        case=sig.case,
+        categories=[DataCategory.objects.get(slug=slug) for slug in slugs],
+        recipients=to or [sig.world.recipient_org],
+        givers=extra.pop(
+            "givers",
+            [
+                consents.Giver(GiverRole.YOUTH),
+                consents.Giver(GiverRole.GUARDIAN, sig.mother),
+                consents.Giver(GiverRole.GUARDIAN, sig.father),
+            ],
+        ),
+        form=ConsentForm.ORAL,
+        oral_note=extra.pop("oral_note", "Vid hembesök hos familjen."),
+        given_on=extra.pop("given_on", timezone.localdate()),
+        **extra,
+    )
+
+
 # --- the portal (issue 7) ---------------------------------------------------------------------
 
 PORTAL_PASSWORD = "ung-losenord-2026"

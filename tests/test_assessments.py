@@ -21,10 +21,9 @@ from samsyn.assessments.models import (
 )
 from samsyn.audit.models import Action, AuditRecord
 from samsyn.consent import policy
-from samsyn.consent import services as consents
-from samsyn.consent.models import ConsentForm, DataCategory, GiverRole
+from samsyn.consent.models import DataCategory
 from samsyn.organisations.models import Instrument, InstrumentDomain, LocalPolicy
-from tests.conftest import make_person
+from tests.conftest import give_consent, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -52,22 +51,7 @@ def url(sig, suffix: str = "") -> str:
     return f"/arenden/{sig.case.code}/bedomning/{suffix}"
 
 
-def give(sig, *slugs: str):
-    """A consent from social services to the police, given by the youth and both guardians."""
-    return consents.consent_record(
-        actor=sig.world.coordinator,
-        case=sig.case,
-        categories=[cat(s) for s in slugs],
-        recipients=[sig.world.recipient_org],
-        givers=[
-            consents.Giver(GiverRole.YOUTH),
-            consents.Giver(GiverRole.GUARDIAN, sig.mother),
-            consents.Giver(GiverRole.GUARDIAN, sig.father),
-        ],
-        form=ConsentForm.ORAL,
-        oral_note="Vid hembesök.",
-        given_on=TODAY(),
-    )
+give = give_consent
 
 
 def assess(sig, actor=None, **overrides):

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.utils import timezone
 
 from samsyn.audit.models import Action, AuditRecord
 from samsyn.cases import services as cases
 from samsyn.cases.models import Case, CaseMember, Guardian, JournalNote
 from samsyn.consent import services as consents
-from samsyn.consent.models import ConsentForm, DataCategory, GiverRole
-from tests.conftest import make_person
+from samsyn.consent.models import DataCategory, GiverRole
+from tests.conftest import give_consent, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -46,18 +45,7 @@ def everyone(sig) -> list[consents.Giver]:
     ]
 
 
-def give(sig, *slugs: str, to=None, actor=None, **extra):
-    return consents.consent_record(
-        actor=actor or sig.world.coordinator,
-        case=sig.case,
-        categories=[cat(s) for s in slugs],
-        recipients=to or [sig.world.recipient_org],
-        givers=extra.pop("givers", everyone(sig)),
-        form=ConsentForm.ORAL,
-        oral_note="Vid hembesök hos familjen.",
-        given_on=extra.pop("given_on", timezone.localdate()),
-        **extra,
-    )
+give = give_consent
 
 
 def note(sig, slug: str, title: str, actor=None, **extra) -> JournalNote:

@@ -15,6 +15,7 @@ from samsyn.consent import policy
 from samsyn.consent import services as consents
 from samsyn.consent.models import AgeRule, ConsentForm, DataCategory, GiverRole
 from samsyn.consent.policy import Basis
+from tests.conftest import give_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -31,19 +32,7 @@ def parents_and_youth(sig):
     ]
 
 
-def give(sig, *slugs, to=None, actor=None, **extra):
-    w = sig.world
-    return consents.consent_record(
-        actor=actor or w.coordinator,
-        case=sig.case,
-        categories=[cat(s) for s in slugs],
-        recipients=to or [w.recipient_org],
-        givers=extra.pop("givers", parents_and_youth(sig)),
-        form=ConsentForm.ORAL,
-        oral_note="Vid hembesök 3 nov, samordnaren antecknade.",
-        given_on=extra.pop("given_on", timezone.localdate()),
-        **extra,
-    )
+give = give_consent
 
 
 def test_own_organisation_sees_its_own_items(sig):

@@ -18,13 +18,12 @@ from samsyn.audit.models import Action, AuditRecord
 from samsyn.cases import services as cases
 from samsyn.cases.models import JournalNote
 from samsyn.consent import policy
-from samsyn.consent import services as consents
-from samsyn.consent.models import ConsentForm, DataCategory, GiverRole
+from samsyn.consent.models import DataCategory
 from samsyn.plans.models import SubGoal
 from samsyn.rectification import services
 from samsyn.rectification.models import Correction, Restriction
 from tests import test_portal_content as portal_content
-from tests.conftest import staff_client
+from tests.conftest import give_consent, staff_client
 
 pytestmark = pytest.mark.django_db
 
@@ -37,21 +36,7 @@ def cat(slug: str) -> DataCategory:
     return DataCategory.objects.get(slug=slug)
 
 
-def give(sig, *slugs: str):
-    return consents.consent_record(
-        actor=sig.world.coordinator,
-        case=sig.case,
-        categories=[cat(s) for s in slugs],
-        recipients=[sig.world.recipient_org],
-        givers=[
-            consents.Giver(GiverRole.YOUTH),
-            consents.Giver(GiverRole.GUARDIAN, sig.mother),
-            consents.Giver(GiverRole.GUARDIAN, sig.father),
-        ],
-        form=ConsentForm.ORAL,
-        oral_note="Vid hembesök.",
-        given_on=timezone.localdate(),
-    )
+give = give_consent
 
 
 def note(sig, slug: str = "skola", text: str = OLD, title: str = "Frånvaro") -> JournalNote:

@@ -40,7 +40,7 @@ from samsyn.consent import policy
 from samsyn.consent import services as consents
 from samsyn.consent.models import AgeRule, Consent, ConsentForm, DataCategory, GiverRole
 from samsyn.organisations.models import District, Organisation, OrganisationKind, Role
-from tests.conftest import make_person
+from tests.conftest import give_consent, make_person
 from tests.test_case_views import IDENTIFYING
 
 pytestmark = pytest.mark.django_db
@@ -57,22 +57,7 @@ def cat(slug: str) -> DataCategory:
     return DataCategory.objects.get(slug=slug)
 
 
-def give(sig, *slugs: str, to=None, **extra) -> Consent:
-    return consents.consent_record(
-        actor=sig.world.coordinator,
-        case=sig.case,
-        categories=[cat(s) for s in slugs],
-        recipients=to or [sig.world.recipient_org],
-        givers=[
-            consents.Giver(GiverRole.YOUTH),
-            consents.Giver(GiverRole.GUARDIAN, sig.mother),
-            consents.Giver(GiverRole.GUARDIAN, sig.father),
-        ],
-        form=ConsentForm.ORAL,
-        oral_note="Vid hembesök hos familjen.",
-        given_on=extra.pop("given_on", today()),
-        **extra,
-    )
+give = give_consent
 
 
 def leaks(body: str) -> list[str]:
