@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import restore_reference_data
+
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM
 # calls from the test (make_person, current_code) as "async unsafe".
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -143,14 +145,5 @@ def _reference_data(request: Any) -> None:
     that migrations load (data categories, instruments): put it back for every journey."""
     if "live_server" not in request.fixturenames and "transactional_db" not in request.fixturenames:
         return
-    import importlib
-
-    from django.apps import apps
-
     request.getfixturevalue("transactional_db")
-    for module in (
-        "samsyn.consent.migrations.0002_categories",
-        "samsyn.organisations.migrations.0002_instruments",
-        "samsyn.organisations.migrations.0005_instrument_domains",
-    ):
-        importlib.import_module(module).forwards(apps, None)
+    restore_reference_data()

@@ -219,6 +219,42 @@ def give_consent(
     )
 
 
+REFERENCE_DATA = (
+    "samsyn.consent.migrations.0002_categories",
+    "samsyn.organisations.migrations.0002_instruments",
+    "samsyn.organisations.migrations.0005_instrument_domains",
+    "samsyn.plans.migrations.0002_intervention_kinds",
+)
+
+
+def restore_reference_data() -> None:
+    """Put back what the migrations load (data categories, instruments, intervention kinds)."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in REFERENCE_DATA:
+        importlib.import_module(module).forwards(apps, None)
+
+
+def _transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return (
+        "live_server" in request.fixturenames
+        or "transactional_db" in request.fixturenames
+        or bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests flush the database between tests, and with it the reference data
+    that migrations load: put it back before every such test, whatever ran before it."""
+    if _transactional(request):
+        request.getfixturevalue("transactional_db")
+        restore_reference_data()
+
+
 # --- the portal (issue 7) ---------------------------------------------------------------------
 
 PORTAL_PASSWORD = "ung-losenord-2026"

@@ -6,7 +6,6 @@ runs the long one against gunicorn (samsyn/api/fuzz.py)."""
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import re
@@ -15,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
 
@@ -25,17 +23,6 @@ from samsyn.cases.models import JournalNote
 
 EXAMPLES = int(os.environ.get("FUZZ_TEST_EXAMPLES", "5"))
 SEED = int(os.environ.get("FUZZ_SEED", "9"))
-
-
-def _reference_data() -> None:
-    """Transactional tests flush what the migrations load (data categories, instruments)."""
-    for module in (
-        "samsyn.consent.migrations.0002_categories",
-        "samsyn.organisations.migrations.0002_instruments",
-        "samsyn.organisations.migrations.0005_instrument_domains",
-        "samsyn.plans.migrations.0002_intervention_kinds",
-    ):
-        importlib.import_module(module).forwards(apps, None)
 
 
 def test_every_operation_declares_its_problem_responses(db: None):
@@ -62,7 +49,6 @@ def test_every_operation_declares_its_problem_responses(db: None):
 def test_the_api_answers_as_documented_whatever_it_is_sent(
     live_server: Any, transactional_db: None, tmp_path: Path
 ):
-    _reference_data()
     call_command("seed_demo", not_production=True, quiet=True)
     for username in fuzz.FUZZ_USERS:
         token, run_dir = fuzz.prepare(username, tmp_path / username)
