@@ -29,6 +29,7 @@ from samsyn.consent.models import Consent
 from samsyn.lib.dates import add_months
 from samsyn.meetings.models import Meeting, MeetingStatus
 from samsyn.organisations.models import Municipality, Person, Role
+from samsyn.organisations.services import require_administers
 from samsyn.portal.models import Feedback
 from samsyn.retention.models import (
     ALLOWED_ACTIONS,
@@ -115,7 +116,7 @@ def rule_set(
     decision_reference: str = "",
 ) -> RetentionRule:
     """Set a municipality's rule for one kind. Only its administrators (or a superuser)."""
-    _require_admin(actor, municipality)
+    require_administers(actor, municipality.pk)
     errors: dict[str, list[str]] = {}
     if kind not in RetentionKind.values:
         raise ValidationError(_("Okänt slag av uppgifter."))
@@ -166,11 +167,6 @@ def _is_admin_of(person: Person, municipality_id: int) -> bool:
         and person.organisation is not None
         and person.organisation.municipality_id == municipality_id
     )
-
-
-def _require_admin(actor: Person, municipality: Municipality) -> None:
-    if not actor.is_active or not _is_admin_of(actor, municipality.pk):
-        raise PermissionDenied(_("Du administrerar inte kommunen."))
 
 
 # --- legal hold ------------------------------------------------------------------------------

@@ -7,28 +7,19 @@ import secrets
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from samsyn.audit.models import Action
 from samsyn.audit.services import audit_record
-from samsyn.organisations import selectors as organisations
 from samsyn.organisations.models import Organisation, Person
+from samsyn.organisations.services import require_administers
 from samsyn.webhooks.models import Event, Webhook
 from samsyn.webhooks.targets import check_url
 
 SECRET_PREFIX = "whsec"
 MAX_PER_ORGANISATION = 10
-
-
-def _require_admin(actor: Person, organisation: Organisation) -> None:
-    if not (
-        organisations.admin_municipalities(viewer=actor)
-        .filter(pk=organisation.municipality_id)
-        .exists()
-    ):
-        raise PermissionDenied
 
 
 def _detail(hook: Webhook) -> dict[str, object]:
@@ -46,7 +37,7 @@ def webhook_create(
 ) -> tuple[Webhook, str]:
     """A new webhook for the organisation, and its secret (shown once). Rule: an administrator
     of the organisation's municipality; an https address outside internal networks."""
-    _require_admin(actor, organisation)
+    require_administers(actor, organisation.municipality_id)
     chosen = sorted(set(events))
     url = url.strip()
     errors: dict[str, list[str]] = {}
@@ -83,7 +74,7 @@ def webhook_create(
 def webhook_set_active(*, actor: Person, webhook: Webhook, active: bool) -> None:
     """Switch a webhook off (nothing more is sent, waiting deliveries are given up when their
     turn comes) or on again."""
-    _require_admin(actor, webhook.organisation)
+    require_administers(actor, webhook.organisation.municipality_id)
     if webhook.is_active == active:
         return
     webhook.is_active = active
@@ -99,6 +90,6 @@ def webhook_set_active(*, actor: Person, webhook: Webhook, active: bool) -> None
 @transaction.atomic
 def webhook_delete(*, actor: Person, webhook: Webhook) -> None:
     """Delete a webhook and its deliveries."""
-    _require_admin(actor, webhook.organisation)
+    require_administers(actor, webhook.organisation.municipality_id)
     audit_record(actor=actor, action=Action.DELETE, target=webhook, detail=_detail(webhook))
     webhook.delete()
