@@ -6,17 +6,20 @@ VENV := .venv
 PY := $(VENV)/bin/python
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 CHROMIUM := /usr/bin/chromium
+WRK := /usr/bin/wrk
+BENCH_SCALE ?= 1
 AXE := e2e/node_modules/axe-core/axe.min.js
 DEMO_ENV := SAMSYN_DEBUG=1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install demo serve test test-fast screenshots fuzz check lint format migrations-check messages browser clean
+.PHONY: help install demo serve test test-fast screenshots fuzz bench check lint format migrations-check messages browser clean
 
 help:
 	@echo "make demo     install, migrate, load demo data and serve on http://127.0.0.1:8000"
 	@echo "make test     install and run the whole suite (browser journeys included)"
 	@echo "make screenshots  run the portal and follow-up journeys and refresh the screenshots in docs/portal/ and docs/followup/"
 	@echo "make fuzz     schemathesis over the whole API document against gunicorn with demo data (FUZZ_EXAMPLES=100)"
+	@echo "make bench    national-scale data set (BENCH_SCALE=1) and timings -> bench/results.md"
 	@echo "make check    ruff, ruff format --check, mypy, makemigrations --check"
 	@echo "make format   format the code with ruff"
 	@echo "make messages update and compile the translation catalogues"
@@ -59,6 +62,15 @@ screenshots: install browser
 # the suite runs a short version (tests/test_api_fuzz.py). FUZZ_EXAMPLES, FUZZ_SEED, DATABASE_URL.
 fuzz: install
 	$(PY) -m samsyn.api.fuzz
+
+# The benchmark (bench/results.md): its own database beside DATABASE_URL's (`<name>_bench`) or
+# var/bench.sqlite3, the data set at BENCH_SCALE, then every timing. BENCH_ARGS go to bench_run.
+$(WRK):
+	$(SUDO) apt-get update
+	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y wrk
+
+bench: install $(WRK)
+	$(PY) -m bench --scale $(BENCH_SCALE) $(BENCH_ARGS)
 
 check: install
 	$(PY) -m ruff check .

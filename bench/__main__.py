@@ -53,7 +53,7 @@ def reset_database(env: dict[str, str]) -> None:
 def manage(env: dict[str, str], *args: str) -> None:
     started = time.monotonic()
     print("$ manage.py", " ".join(args), flush=True)
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True)
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True)  # noqa: S603
     print(f"  ({time.monotonic() - started:.0f} s)", flush=True)
 
 
@@ -61,8 +61,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--scale", default=os.environ.get("BENCH_SCALE", "1"))
     parser.add_argument("--keep", action="store_true", help="mät på data som redan finns")
-    parser.add_argument("run_args", nargs="*", help="skickas vidare till bench_run")
-    options = parser.parse_args()
+    # Everything else goes on to bench_run (--repeat, --duration, --no-http...).
+    options, run_args = parser.parse_known_args()
     env = bench_environment()
     where = env.get("DATABASE_URL") or env["SQLITE_PATH"]
     print(f"Benchmark-databas: {where}", flush=True)
@@ -70,7 +70,7 @@ def main() -> None:
         reset_database(env)
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "bench_seed", "--scale", str(options.scale))
-    manage(env, "bench_run", *options.run_args)
+    manage(env, "bench_run", *run_args)
 
 
 if __name__ == "__main__":

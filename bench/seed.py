@@ -19,13 +19,15 @@ order, so `audit_seal` and `audit_verify` work on them.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from django.contrib.auth.hashers import make_password
 from django.db import models
@@ -156,13 +158,67 @@ class Sizes:
 
 _PREFIX = "Sjö Berg Ek Lund Å Bro Holm Vik Dal Ny Gran Björk Sand Hög Strand Lind Ås Mal Norr Söder"
 _SUFFIX = "by köping stad holm vik berga sala hammar torp ås dal näs fors lunda tuna"
-_FIRST_F = "Alva Elsa Maja Wilma Ella Saga Nora Alice Julia Ebba Sara Amira Leila Hanna Ida".split()
-_FIRST_M = "Liam Noah Elias Hugo Adam Leo Ali Omar Oscar Lucas William Isak Adrian Theo Milo".split()
-_LAST = (
-    "Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson Persson Svensson Gustafsson "
-    "Pettersson Jonsson Jansson Hansson Bengtsson Mohammed Ali Hassan Ahmed Lindberg Berg "
-    "Lindqvist Holm Axelsson Sandberg"
-).split()
+_FIRST_F = [
+    "Alva",
+    "Elsa",
+    "Maja",
+    "Wilma",
+    "Ella",
+    "Saga",
+    "Nora",
+    "Alice",
+    "Julia",
+    "Ebba",
+    "Sara",
+    "Amira",
+    "Leila",
+    "Hanna",
+    "Ida",
+]
+_FIRST_M = [
+    "Liam",
+    "Noah",
+    "Elias",
+    "Hugo",
+    "Adam",
+    "Leo",
+    "Ali",
+    "Omar",
+    "Oscar",
+    "Lucas",
+    "William",
+    "Isak",
+    "Adrian",
+    "Theo",
+    "Milo",
+]
+_LAST = [
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Jansson",
+    "Hansson",
+    "Bengtsson",
+    "Mohammed",
+    "Ali",
+    "Hassan",
+    "Ahmed",
+    "Lindberg",
+    "Berg",
+    "Lindqvist",
+    "Holm",
+    "Axelsson",
+    "Sandberg",
+]
 _GOALS = {
     LifeDomain.SCHOOL: "Gå till skolan varje dag och klara matte och svenska",
     LifeDomain.HEALTH: "Sova bättre och få hjälp med oron",
@@ -270,24 +326,34 @@ class Generator:
         today: date,
         fast: bool,
         progress: Callable[[str], None],
+        dry_run: bool = False,
     ) -> None:
         self.sizes = Sizes.at(scale)
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 (repeatable on purpose, not a secret)
         self.today = today
         _TODAY[0] = today
         self.progress = progress
-        self.w = Writer(ORDER, fast=fast, progress=progress)
+        self.w = Writer(ORDER, fast=fast, dry_run=dry_run)
         self.categories = dict(DataCategory.objects.values_list("slug", "pk"))
         self.intervention_kinds = list(InterventionKind.objects.values_list("pk", flat=True))
         self.munis: list[_Mun] = []
         self.cases: list[_Case] = []
         self.codes_used: set[str] = set()
+        self.texts: dict[uuid.UUID, str] = {}
         self.password = make_password(PASSWORD, salt="samsynbenchsalt1")
         self.pin = make_password(PIN, salt="samsynbenchsalt2")
 
     # --- small helpers -------------------------------------------------------------------
 
-    def uuid(self) -> uuid.UUID:
+    def text(self, code: uuid.UUID) -> str:
+        """A code as text, remembered: the audit log writes the same codes millions of times
+        (the columns take the text as it is)."""
+        found = self.texts.get(code)
+        if found is None:
+            found = self.texts[code] = str(code)
+        return found
+
+    def new_code(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
 
     def at(self, day: date, hour: int = 10) -> datetime:
@@ -296,7 +362,7 @@ class Generator:
 
     def stamps(self, day: date, code: uuid.UUID | None = None) -> dict[str, Any]:
         moment = self.at(day)
-        return {"code": code or self.uuid(), "created_at": moment, "updated_at": moment}
+        return {"code": code or self.new_code(), "created_at": moment, "updated_at": moment}
 
     def item(
         self, model: type[models.Model], case: _Case, owner: _Org, slug: str, by: _Person,
@@ -313,14 +379,15 @@ class Generator:
             **row,
         )
 
-    def spread(self, total: int, weights: list[float]) -> list[int]:
-        """`total` split in proportion to `weights`, rounded at random (sums to about total)."""
+    @staticmethod
+    def spread(total: int, weights: list[float]) -> list[int]:
+        """`total` split in proportion to `weights`, by largest remainder: sums to `total`."""
         whole = sum(weights) or 1.0
-        out = []
-        for weight in weights:
-            expected = total * weight / whole
-            base = int(expected)
-            out.append(base + (1 if self.rng.random() < expected - base else 0))
+        shares = [total * weight / whole for weight in weights]
+        out = [int(share) for share in shares]
+        by_remainder = sorted(range(len(shares)), key=lambda i: out[i] - shares[i])
+        for i in by_remainder[: total - sum(out)]:
+            out[i] += 1
         return out
 
     # --- the passes ----------------------------------------------------------------------
@@ -344,7 +411,7 @@ class Generator:
         youths = self.spread(self.sizes.youths, weights)
         start = self.today - timedelta(days=3650)
         for i in range(n):
-            code = self.uuid()
+            code = self.new_code()
             pk = self.w.add(
                 Municipality,
                 **self.stamps(start, code),
@@ -378,7 +445,7 @@ class Generator:
             ("leisure", OrganisationKind.LEISURE, "Fritidsgårdarna"),
             ("field", OrganisationKind.FIELD_WORKERS, "Fältassistenterna"),
         ):
-            code = self.uuid()
+            code = self.new_code()
             full = f"{name} {mun.name}"
             pk = self.w.add(
                 Organisation,
@@ -396,7 +463,7 @@ class Generator:
         username = f"k{mun.id:03d}.{key}{len(people) + 1}"
         first = self.rng.choice(_FIRST_F + _FIRST_M)
         last = self.rng.choice(_LAST)
-        code = self.uuid()
+        code = self.new_code()
         pk = self.w.add(
             Person,
             password=self.password,
@@ -408,7 +475,7 @@ class Generator:
             email=f"{username}@bench.samsyn.se",
             organisation_id=mun.orgs[org].id,
             title=title,
-            session_generation=self.uuid(),
+            session_generation=self.new_code(),
         )
         self.w.add(RoleAssignment, person_id=pk, role=role)
         self.w.add(
@@ -467,7 +534,7 @@ class Generator:
                 first = self.rng.choice(_FIRST_F if sex == Sex.FEMALE else _FIRST_M)
                 last = self.rng.choice(_LAST)
                 district = self.rng.choice(mun.districts) if mun.districts else None
-                youth_code = self.uuid()
+                youth_code = self.new_code()
                 youth = self.w.add(
                     Youth,
                     **self.stamps(opened, youth_code),
@@ -502,7 +569,7 @@ class Generator:
                 school = self.rng.choice(mun.people["skola"])
                 officer = self.rng.choice(mun.people["handlaggare"])
                 lead = mun.people["falt"][0]
-                code = self.uuid()
+                code = self.new_code()
                 pk = self.w.add(
                     Case,
                     **self.stamps(opened, code),
@@ -533,9 +600,21 @@ class Generator:
                     )
                 self.cases.append(
                     _Case(
-                        pk, code, youth_code, mun, district, opened, state, decided, started,
-                        closed, born, coordinator, members, guardians,
-                    )  # fmt: skip
+                        pk,
+                        code,
+                        youth_code,
+                        mun,
+                        district,
+                        opened,
+                        state,
+                        decided,
+                        started,
+                        closed,
+                        born,
+                        coordinator,
+                        members,
+                        guardians,
+                    )
                 )
 
     def lifecycle(
@@ -564,16 +643,17 @@ class Generator:
     def case_contents(self) -> None:
         running = [c for c in self.cases if c.runs]
         consenting = [c for c in self.cases if c.state in (*_GIVEN, CaseState.INFORMATION)]
-        weights = [(c.end - c.started).days + 30 for c in running if c.started]
+        weights = [float((c.end - c.started).days + 30) for c in running if c.started]
         meetings = self.spread(self.sizes.meetings, weights)
         items = self.spread(self.sizes.plan_items, [1.0] * len(running))
-        rounds = {c.id: self.consent_rounds(c) for c in consenting}
-        per_round = self.sizes.consents / max(1, sum(rounds.values()))
+        rounds = [self.consent_rounds(c) for c in consenting]
+        totals = self.spread(self.sizes.consents, [float(r) for r in rounds])
+        consents_of = {c.id: (r, t) for c, r, t in zip(consenting, rounds, totals, strict=True)}
         plan_of = dict(zip((c.id for c in running), zip(meetings, items, strict=True), strict=True))
         for n, case in enumerate(self.cases, start=1):
             self.basics(case)
-            if case.id in rounds:
-                self.consents(case, rounds[case.id], per_round)
+            if case.id in consents_of:
+                self.consents(case, *consents_of[case.id])
             if case.id in plan_of:
                 self.sig(case, *plan_of[case.id])
             if n % 5000 == 0:
@@ -621,11 +701,17 @@ class Generator:
 
     def consent_rounds(self, case: _Case) -> int:
         """How many six-month consent periods the case has needed, up to now."""
-        start = case.opened + timedelta(days=16)
+        given = case.opened + timedelta(days=16)
         end = case.closed or self.today
-        return max(1, math.ceil(((end - start).days + 1) / 182))
+        rounds = 0
+        while given <= end:  # the same steps as `consents` takes
+            rounds += 1
+            given = add_months(given, 6)
+        return max(1, rounds)
 
-    def consents(self, case: _Case, rounds: int, per_round: float) -> None:
+    def consents(self, case: _Case, rounds: int, total: int) -> None:
+        """`total` consents over `rounds` six-month periods: each period renews the last one's
+        consents (the owner's first: it is what lets the group see who the youth is)."""
         orgs = case.mun.orgs
         scopes = [
             ("social", ["identitet", "socialtjanst", "familj", "plan"],
@@ -634,10 +720,11 @@ class Generator:
             ("school", ["skola"], ["social", "police"]),
             ("bup", ["halsa"], ["social"]),
         ]  # fmt: skip
-        count = min(len(scopes), max(1, int(per_round) + (self.rng.random() < per_round % 1)))
+        per_round = self.spread(total, [1.0] * rounds)
         previous: dict[str, int] = {}
         given = case.opened + timedelta(days=16)
-        for _ in range(rounds):
+        for count in per_round:
+            count = min(len(scopes), max(1, count))
             if given > self.today:
                 break
             age = _age(case.born, given)
@@ -674,7 +761,9 @@ class Generator:
                     )
                 for recipient in recipients:
                     self.w.add(
-                        Consent.recipients.through, consent_id=pk, organisation_id=orgs[recipient].id
+                        Consent.recipients.through,
+                        consent_id=pk,
+                        organisation_id=orgs[recipient].id,
                     )
                 if rule != AgeRule.GUARDIANS:
                     self.w.add(ConsentGiver, consent_id=pk, role="ungdom")
@@ -740,9 +829,11 @@ class Generator:
             )  # fmt: skip
         for _ in range(3 + self.rng.randrange(4)):
             title, kind = self.rng.choice(_NOTES)
-            day = case.started + timedelta(days=self.rng.randrange((case.end - case.started).days + 1))
+            day = case.started + timedelta(
+                days=self.rng.randrange((case.end - case.started).days + 1)
+            )
             writer = self.rng.choice(case.members)
-            code = self.uuid()
+            code = self.new_code()
             case.item_codes.append(("cases.journalnote", code))  # read in the audit log
             self.item(
                 JournalNote, case, writer.org, "plan", writer, day,
@@ -771,7 +862,7 @@ class Generator:
                 kind=AccountKind.YOUTH,
                 username=f"ung{case.id}",
                 pin_hash=self.pin,
-                session_generation=self.uuid(),
+                session_generation=self.new_code(),
                 created_by_id=by.id,
             )
 
@@ -789,7 +880,7 @@ class Generator:
                 day += timedelta(days=7 - day.weekday())
             held = day < self.today
             starts = self.at(day, 9 + self.rng.randrange(7))
-            code = self.uuid()
+            code = self.new_code()
             case.item_codes.append(("meetings.meeting", code))
             kind = MeetingKind.NETWORK if self.rng.random() < 0.9 else MeetingKind.SMALL
             pk = self.item(
@@ -825,7 +916,7 @@ class Generator:
         assert case.started is not None
         orgs, by = case.mun.orgs, case.coordinator
         social = orgs["social"]
-        plan_code = self.uuid()
+        plan_code = self.new_code()
         case.plan_code = plan_code
         plan = self.item(
             ActionPlan, case, social, "plan", by, case.started,
@@ -844,7 +935,7 @@ class Generator:
         for g in range(n_goals):
             domain = domains[g % len(domains)]
             status = self.rng.choice(GoalStatus.values)
-            goal_code = self.uuid()
+            goal_code = self.new_code()
             goal = self.item(
                 SubGoal, case, social, "plan", by, case.started,
                 code=goal_code, plan_id=plan, domain=domain, goal=_GOALS[domain],
@@ -858,7 +949,7 @@ class Generator:
                 due = case.started + timedelta(days=30 * (a + 1))
                 done = due if due < self.today and self.rng.random() < 0.6 else None
                 meeting = self.rng.choice(meetings)[0] if meetings and a == 0 else None
-                code = self.uuid()
+                code = self.new_code()
                 text = self.rng.choice(_ACTIVITIES)
                 self.item(
                     Activity, case, social, "plan", by, case.started,
@@ -921,9 +1012,9 @@ class Generator:
             day = add_months(day, 1)
         buckets: list[list[_Case]] = [[] for _ in months]
         for case in self.cases:
-            start = (case.opened.year - first.year) * 12 + case.opened.month - first.month
-            end = (case.end.year - first.year) * 12 + case.end.month - first.month
-            for m in range(max(0, start), min(len(months) - 1, end) + 1):
+            begins = (case.opened.year - first.year) * 12 + case.opened.month - first.month
+            ends = (case.end.year - first.year) * 12 + case.end.month - first.month
+            for m in range(max(0, begins), min(len(months) - 1, ends) + 1):
                 buckets[m].append(case)
         counts = self.spread(self.sizes.audit, [float(len(b)) for b in buckets])
         types = [t for t, _ in _READ_TYPES]
@@ -938,28 +1029,40 @@ class Generator:
             for offset in moments:
                 case = self.rng.choice(bucket)
                 actor = self.rng.choice(case.members)
-                record = self.audit_record(case, actor, types, type_weights)
-                record.at = start + timedelta(seconds=offset, microseconds=self.rng.randrange(10**6))
-                record.row_hash = record.compute_hash()
-                self.w.add(
-                    AuditRecord, **{f.attname: getattr(record, f.attname) for f in _AUDIT_FIELDS}
+                row = self.audit_record(case, actor, types, type_weights)
+                row["at"] = start + timedelta(
+                    seconds=offset, microseconds=self.rng.randrange(10**6)
                 )
+                # The model's own canonical form, read off a plain object: a model instance per
+                # row would double the time of the whole seed.
+                canonical = AuditRecord.canonical(cast(AuditRecord, SimpleNamespace(**row)))
+                row["row_hash"] = hashlib.sha256(canonical).hexdigest()
+                self.w.add(AuditRecord, **row)
             if m % 12 == 11:
                 self.progress(f"  granskningslogg till {month:%Y-%m}")
 
     def audit_record(
         self, case: _Case, actor: _Person, types: list[str], weights: list[int]
-    ) -> AuditRecord:
-        common = {
-            "actor_code": actor.code,
+    ) -> dict[str, Any]:
+        common: dict[str, Any] = {
+            "actor_code": self.text(actor.code),
             "actor_username": actor.username,
-            "organisation_code": actor.org.code,
-            "municipality_code": case.mun.code,
+            "organisation_code": self.text(actor.org.code),
+            "municipality_code": self.text(case.mun.code),
             "request_id": f"{self.rng.getrandbits(64):016x}",
             "ip_address": f"10.{case.mun.id % 250}.{actor.id % 250}.{self.rng.randrange(1, 250)}",
         }
         if self.rng.random() < 0.1:
-            return AuditRecord(action=Action.SIGN_IN, detail={}, **common)
+            return {
+                **common,
+                "action": Action.SIGN_IN,
+                "object_type": "",
+                "object_code": "",
+                "case_code": None,
+                "subject_code": None,
+                "basis": "",
+                "detail": {},
+            }
         kind = self.rng.choices(types, weights)[0]
         if kind == "cases.case" or (kind == "plans.actionplan" and case.plan_code is None):
             kind, code = "cases.case", case.code
@@ -970,19 +1073,16 @@ class Generator:
         else:
             kind, code = "cases.case", case.code
         own = actor.org.kind == OrganisationKind.SOCIAL_SERVICES
-        return AuditRecord(
-            action=Action.READ,
-            object_type=kind,
-            object_code=str(code),
-            case_code=case.code,
-            subject_code=case.youth_code,
-            basis="own_organisation" if own else "consent",
-            detail={"category": "Åtgärdsplan och mötesanteckningar", "owner": "Socialtjänsten"},
+        return {
             **common,
-        )
-
-
-_AUDIT_FIELDS = [f for f in AuditRecord._meta.concrete_fields if f.attname != "id"]
+            "action": Action.READ,
+            "object_type": kind,
+            "object_code": self.text(code),
+            "case_code": self.text(case.code),
+            "subject_code": self.text(case.youth_code),
+            "basis": "own_organisation" if own else "consent",
+            "detail": {"category": "Åtgärdsplan och mötesanteckningar", "owner": "Socialtjänsten"},
+        }
 
 
 def _age(born: date, on: date) -> int:
@@ -1011,3 +1111,13 @@ def seed(
         progress=progress,
     )
     return generator.run()
+
+
+def digest(*, scale: float, seed: int = 2026, today: date) -> str:
+    """A hash of every row `seed` would write, without writing: equal for equal inputs."""
+    generator = Generator(
+        scale=scale, seed=seed, today=today, fast=False, progress=lambda _t: None, dry_run=True
+    )
+    generator.run()
+    assert generator.w.digest is not None
+    return generator.w.digest.hexdigest()
