@@ -208,9 +208,25 @@ def cadence_gaps(
     """The case's held network meeting days, the start and end of its SIG as the cadence sees
     them, and the gaps (from, to): start → first meeting → … → last meeting → closure (or
     today)."""
-    dates = sorted(cadence.meeting_day(m) for m in held if m.kind == MeetingKind.NETWORK)
-    start = case.started_on or case.decided_on or (dates[0] if dates else None)
-    end = case.closed_on or today
+    days = [cadence.meeting_day(m) for m in held if m.kind == MeetingKind.NETWORK]
+    return gaps_between(
+        days, started=case.started_on, decided=case.decided_on, closed=case.closed_on, today=today
+    )
+
+
+def gaps_between(
+    days: list[date],
+    *,
+    started: date | None,
+    decided: date | None,
+    closed: date | None,
+    today: date,
+) -> tuple[list[date], date | None, date, list[tuple[date, date]]]:
+    """`cadence_gaps` from the network meetings' days and the case's dates alone (the report
+    reads only those, for thousands of cases)."""
+    dates = sorted(days)
+    start = started or decided or (dates[0] if dates else None)
+    end = closed or today
     points = [d for d in dates if start is None or d >= start]
     edges = ([start] if start else []) + points + ([end] if start or points else [])
     return dates, start, end, [(a, b) for a, b in pairwise(edges) if b >= a]

@@ -99,7 +99,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -116,7 +116,7 @@ from samsyn.cases.models import (
     Sex,
 )
 from samsyn.cases.selectors import age_band
-from samsyn.followup.case_selectors import cadence_gaps
+from samsyn.followup.case_selectors import gaps_between
 from samsyn.lib import suppression
 from samsyn.meetings import cadence
 from samsyn.meetings.models import Meeting, MeetingKind, MeetingStatus
@@ -876,34 +876,43 @@ def _meeting_cadence(
     """Gaps between held network meetings against the local cadence (see the module), in
     three queries: the cases, their held network meetings, the local policies."""
     listed = list(
-        active.only("pk", "municipality_id", "district_id", "started_on", "decided_on", "closed_on")
+        active.values_list(
+            "pk", "municipality_id", "district_id", "started_on", "decided_on", "closed_on"
+        )
     )
-    held: dict[int, list[Meeting]] = defaultdict(list)
-    for meeting in Meeting.objects.filter(
-        case__in=active.values("pk"), kind=MeetingKind.NETWORK, status=MeetingStatus.HELD
-    ).only("case_id", "kind", "held_on", "starts_at"):
-        held[meeting.case_id].append(meeting)
+    # The days only (`cadence.meeting_day`, in SQL): a municipality's active cases have held
+    # tens of thousands of meetings, and a model instance each cost most of the report's time.
+    held: dict[int, list[date]] = defaultdict(list)
+    day = Coalesce("held_on", TruncDate("starts_at", tzinfo=cadence.STOCKHOLM))
+    for case_id, held_day in (
+        Meeting.objects.filter(
+            case__in=active.values("pk"), kind=MeetingKind.NETWORK, status=MeetingStatus.HELD
+        )
+        .annotate(day=day)
+        .values_list("case_id", "day")
+    ):
+        held[case_id].append(held_day)
     policies = LocalPolicy.objects.only("municipality_id", "district_id", "meeting_cadence_weeks")
     if scope.municipality is not None:
         policies = policies.filter(municipality=scope.municipality)
     local = {(p.municipality_id, p.district_id): p for p in policies}
     cutoff = min(end, timezone.localdate())
     gaps = over = 0
-    for case in listed:
-        if case.started_on is None or case.started_on > cutoff:
+    for pk, municipality_id, district_id, started_on, decided_on, closed_on in listed:
+        if started_on is None or started_on > cutoff:
             continue
-        until = min(case.closed_on, cutoff) if case.closed_on else cutoff
-        # The case as far as the report reaches: closed (for the rule) at the cutoff.
-        clipped = Case(started_on=case.started_on, decided_on=case.decided_on, closed_on=until)
-        meetings = [m for m in held[case.pk] if case.started_on <= cadence.meeting_day(m) <= until]
-        policy = local.get((case.municipality_id, case.district_id)) or local.get(
-            (case.municipality_id, None)
+        until = min(closed_on, cutoff) if closed_on else cutoff
+        days = [d for d in held[pk] if started_on <= d <= until]
+        policy = local.get((municipality_id, district_id)) or local.get((municipality_id, None))
+        allowed = 7 * cadence.cadence_weeks(policy)
+        # The case as far as the report reaches: closed (for the rule) at the cutoff. The gaps
+        # that reach into the period count (one that ends before it is another period's).
+        _days, _start, _end, all_spans = gaps_between(
+            days, started=started_on, decided=decided_on, closed=until, today=until
         )
-        days = 7 * cadence.cadence_weeks(policy)
-        # The gaps that reach into the period (one that ends before it is another period's).
-        spans = [(a, b) for a, b in cadence_gaps(clipped, meetings, until)[3] if b >= start]
+        spans = [(a, b) for a, b in all_spans if b >= start]
         gaps += len(spans)
-        over += sum((b - a).days > days for a, b in spans)
+        over += sum((b - a).days > allowed for a, b in spans)
     cells, total = _suppressed_row([gaps - over, over], limit)
     share = (
         Cell(round(100 * (gaps - over) / gaps), decimals=0)
