@@ -35,6 +35,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samsyn.audit.models import Action, AuditRecord
+from samsyn.audit.services import audit_seal
 from samsyn.cases.demo_data import check_digit
 from samsyn.cases.models import (
     Case,
@@ -401,7 +402,14 @@ class Generator:
         self.progress("innehållet i ärendena skrivet")
         self.audit()
         self.progress("granskningsloggen skriven")
-        return self.w.close()
+        written = self.w.close()
+        self.progress("statistik för frågeplaneraren samlad")
+        if not self.w.digest:
+            # Sealed as `manage.py audit_seal` (cron) keeps a running log: the pages that show
+            # what is not yet sealed count only the newest records, as they would in service.
+            blocks = audit_seal()
+            self.progress(f"granskningsloggen förseglad i {blocks} block")
+        return written
 
     def municipalities(self) -> None:
         n = self.sizes.municipalities
@@ -1023,8 +1031,10 @@ class Generator:
             if not bucket:
                 continue
             start = datetime.combine(month, time.min, tzinfo=UTC)
-            seconds = int((datetime.combine(add_months(month, 1), time.min, tzinfo=UTC) - start)
-                          .total_seconds())  # fmt: skip
+            # Up to the start of `today`: nothing in the log may lie ahead of the clock.
+            until = min(add_months(month, 1), self.today)
+            seconds = max(1, int((datetime.combine(until, time.min, tzinfo=UTC) - start)
+                                 .total_seconds()))  # fmt: skip
             moments = sorted(self.rng.randrange(seconds) for _ in range(count))
             for offset in moments:
                 case = self.rng.choice(bucket)

@@ -12,7 +12,7 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 
 from bench import seed
-from samsyn.audit.models import AuditRecord
+from samsyn.audit.models import AuditRecord, AuditSeal
 from samsyn.audit.services import audit_seal, audit_verify
 from samsyn.cases.models import Case, CaseMember, CaseState
 from samsyn.consent.models import Consent
@@ -81,7 +81,8 @@ def test_seeded_data_is_sized_coherent_and_readable(client) -> None:  # type: ig
     # Audit records carry their real hashes in time order: the seal and the verify agree.
     ordered = list(AuditRecord.objects.order_by("id").values_list("at", flat=True)[:500])
     assert ordered == sorted(ordered)
-    assert audit_seal(grace=timedelta(0)) >= 1
+    assert AuditSeal.objects.exists()  # sealed as a running log would be
+    audit_seal(grace=timedelta(0))
     result = audit_verify()
     assert result.ok, result.reason
 
