@@ -3,7 +3,7 @@ choose; the services validate the rest. Field names match the services' keyword 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -58,6 +58,10 @@ def _goal_label(subgoal: SubGoal) -> str:
     return f"{subgoal.get_domain_display()}: {subgoal.goal[:60]}"
 
 
+def goal_labels(subgoals: Sequence[SubGoal]) -> dict[int, str]:
+    return {s.pk: _goal_label(s) for s in subgoals}
+
+
 class PlanForm(forms.Form):
     long_term_goal = forms.CharField(
         label=_("Långsiktigt mål"),
@@ -83,11 +87,19 @@ class SubGoalRefForm(forms.Form):
 
     subgoal = ObjectChoiceField(label=_("Delmål"))
 
-    def __init__(self, *args: Any, subgoals: Sequence[SubGoal], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        subgoals: Sequence[SubGoal],
+        labels: Mapping[int, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["subgoal"]
         assert isinstance(field, ObjectChoiceField)
-        field.set_objects(subgoals, _goal_label)
+        # `labels` (from `goal_labels`) when the page makes a form per sub-goal: labelling every
+        # sub-goal again in every form made the plan page quadratic in its sub-goals.
+        field.set_objects(subgoals, (lambda s: labels[s.pk]) if labels else _goal_label)
 
 
 class SubGoalEditForm(SubGoalRefForm, SubGoalForm):

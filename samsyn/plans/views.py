@@ -41,6 +41,7 @@ from samsyn.plans.forms import (
     SubGoalEditForm,
     SubGoalForm,
     SubGoalRefForm,
+    goal_labels,
 )
 from samsyn.plans.selectors import PlanPage
 
@@ -92,6 +93,7 @@ def _domain_rows(page: PlanPage, subgoals: list[Any], bound: dict[str, Any]) -> 
     coordinator; ids made unique per goal)."""
     today = timezone.localdate()
     failed = bound.get("failed_goal")
+    labels = goal_labels(subgoals)
     rows = []
     for group in page.domains:
         goals = []
@@ -104,6 +106,7 @@ def _domain_rows(page: PlanPage, subgoals: list[Any], bound: dict[str, Any]) -> 
                     if failed == code and bound.get("edit_form")
                     else SubGoalEditForm(
                         subgoals=subgoals,
+                        labels=labels,
                         auto_id=f"id_e{code.hex[:8]}_%s",
                         initial={
                             "subgoal": code,
@@ -119,6 +122,7 @@ def _domain_rows(page: PlanPage, subgoals: list[Any], bound: dict[str, Any]) -> 
                     if failed == code and bound.get("review_form")
                     else GoalReviewForm(
                         subgoals=subgoals,
+                        labels=labels,
                         auto_id=f"id_u{code.hex[:8]}_%s",
                         initial={"subgoal": code, "reviewed_on": today},
                     )
