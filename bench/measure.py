@@ -905,6 +905,7 @@ class Operation:
     client_timing: Timing | None = None
     http_timing: Timing | None = None
     queries: int | None = None
+    sql_ms: float | None = None  # time in the database driver during the counted request
     lower_timing: Timing | None = None
     lower_rows: int | None = None
     lower_describes: str = ""
@@ -929,6 +930,7 @@ class Operation:
             "test_client": self.client_timing.as_dict() if self.client_timing else None,
             "http": self.http_timing.as_dict() if self.http_timing else None,
             "queries": self.queries,
+            "sql_ms": _round(self.sql_ms),
             "lower_bound": (
                 {**self.lower_timing.as_dict(), "rows": self.lower_rows}
                 | {"describes": self.lower_describes}
@@ -1275,6 +1277,32 @@ def build_operations(subjects: Subjects, *, secure: bool, report_timeout: float)
 # --- measuring in-process ---------------------------------------------------------------------
 
 
+class _SqlClock:
+    """`connection.execute_wrapper` that adds up the time spent in the database driver."""
+
+    def __init__(self) -> None:
+        self.ms = 0.0
+
+    def __call__(self, execute: Callable[..., Any], *args: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(*args)
+        finally:
+            self.ms += (time.perf_counter() - started) * 1000
+
+
+def _split(op: Operation) -> str:
+    """Where a page's time goes, from its counted request: the SQL and the rest (Python)."""
+    if op.sql_ms is None or op.client_timing is None or op.client_timing.median is None:
+        return ""
+    total = op.client_timing.median
+    return (
+        f"of its {total:.0f} ms (test-client median) {op.sql_ms:.0f} ms is SQL in "
+        f"{op.queries} queries and about {max(0.0, total - op.sql_ms):.0f} ms is Python: the "
+        "ORM, the consent decisions and the template (decision D52)"
+    )
+
+
 def _timed(op: Operation, secure: bool) -> tuple[float, int]:
     started = time.perf_counter()
     if op.call is not None:
@@ -1288,7 +1316,9 @@ def _timed(op: Operation, secure: bool) -> tuple[float, int]:
 def _sample(op: Operation, secure: bool) -> tuple[float, int]:
     if op.prepare is not None:
         op.prepare()
-    return _timed(op, secure)
+    sample = _timed(op, secure)
+    gc.collect()  # after the request, untimed: gunicorn.conf.py's post_request does the same
+    return sample
 
 
 def measure_in_process(
@@ -1311,9 +1341,11 @@ def measure_in_process(
             _sample(op, secure)
     if op.prepare is not None:
         op.prepare()
-    with CaptureQueriesContext(connection) as captured:
+    clock = _SqlClock()
+    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(clock):
         ms, status = _timed(op, secure)
     op.queries = len(captured.captured_queries)
+    op.sql_ms = clock.ms
     timing.statuses.append(status)
     if op.cold:
         timing.samples_ms.append(ms)
@@ -1767,9 +1799,10 @@ class Target:
     name: str
     measured: str
     met: bool | None  # None: not measured
+    cause: str = ""  # when not met: what the figures say the time goes to
 
     def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "measured": self.measured, "met": self.met}
+        return {"name": self.name, "measured": self.measured, "met": self.met, "cause": self.cause}
 
 
 def _worst_p95(op: Operation) -> tuple[float | None, str]:
@@ -1782,6 +1815,19 @@ def _worst_p95(op: Operation) -> tuple[float | None, str]:
     if not figures:
         return None, ""
     return max(figures)
+
+
+def _throughput_cause(op: Operation | None, rate: float) -> str:
+    """Two sync workers on two cores serve at most about 2 / (CPU time of a page) per second."""
+    if op is None or op.http_timing is None or op.http_timing.median is None:
+        return ""
+    page = op.http_timing.median
+    return (
+        f"a case page takes {page:.0f} ms of server time (HTTP median, one request at a time), "
+        f"so two workers on two cores, which PostgreSQL and wrk share, can serve at most about "
+        f"{2000 / page:.0f} a second; {THROUGHPUT_TARGET:.0f} a second needs at most "
+        f"{2000 / THROUGHPUT_TARGET:.1f} ms a page. {_split(op)}"
+    )
 
 
 def evaluate(
@@ -1803,6 +1849,7 @@ def evaluate(
                     f"{name}: p95 < {PAGE_TARGET_MS:.0f} ms",
                     f"{p95:.1f} ms ({where}, the larger p95)" + ("" if ok else ", errors"),
                     p95 < PAGE_TARGET_MS and ok,
+                    _split(op),
                 )
             )
         ratio = op.ratio if op else None
@@ -1811,6 +1858,7 @@ def evaluate(
                 f"{name}: ratio to the SQL lower bound ≤ {RATIO_TARGET:.0f}",
                 f"{ratio:.1f}" if ratio is not None else "not measured",
                 None if ratio is None else ratio <= RATIO_TARGET,
+                _split(op) if op else "",
             )
         )
     for key, limit, what in (
@@ -1861,6 +1909,7 @@ def evaluate(
                 case["requests_per_s"] >= THROUGHPUT_TARGET
                 and errors == 0
                 and bool(audit.get("all_audited")),
+                _throughput_cause(ops.get("case"), case["requests_per_s"]),
             )
         )
     rss = [m["VmRSS"] for m in memory if "VmRSS" in m]
@@ -1964,24 +2013,24 @@ def markdown(result: dict[str, Any], ops: list[Operation], targets: list[Target]
         "",
         f"{settings_used['repeat']} timed requests after {settings_used['warmup']} warm-up "
         f"requests each (cold report rows: {settings_used['cold_repeat']}, no warm-up); times in "
-        "ms, p95 nearest-rank. Queries: one request of the test client. Ratio: test-client "
-        "median / SQL lower-bound median.",
+        "ms, p95 nearest-rank. Queries and SQL in the page: one request of the test client (the "
+        "time spent in the database driver). Ratio: test-client median / SQL lower-bound median.",
         "",
         "| operation | median test client | p95 test client | median HTTP | p95 HTTP "
-        "| queries | SQL lower bound median | ratio |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|",
+        "| queries | SQL in the page | SQL lower bound median | ratio |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for op in ops:
         if op.skipped or op.error:
             why = op.skipped or f"error: {op.error}"
-            lines.append(f"| {op.label} | {why} | | | | | | |")
+            lines.append(f"| {op.label} | {why} | | | | | | | |")
             continue
         tc, ht = op.client_timing, op.http_timing
         lines.append(
             f"| {op.label} | {_ms(tc.median if tc else None)}{_status(tc)} "
             f"| {_ms(tc.p95 if tc else None)} "
             f"| {_ms(ht.median if ht else None)}{_status(ht)} | {_ms(ht.p95 if ht else None)} "
-            f"| {op.queries if op.queries is not None else '–'} "
+            f"| {op.queries if op.queries is not None else '–'} | {_ms(op.sql_ms)} "
             f"| {_ms(op.lower_timing.median if op.lower_timing else None)} "
             f"| {f'{op.ratio:.1f}' if op.ratio is not None else '–'} |"
         )
@@ -2033,6 +2082,8 @@ def markdown(result: dict[str, Any], ops: list[Operation], targets: list[Target]
     for target in targets:
         verdict = {True: "met", False: "NOT met", None: "not measured"}[target.met]
         lines.append(f"- **{verdict}** — {target.name}: {target.measured}")
+        if target.met is False and target.cause:
+            lines.append(f"  - Where the time goes: {target.cause}.")
     if result["errors"]:
         lines += ["", "## Errors", ""]
         lines += [f"- {error}" for error in result["errors"]]
@@ -2097,9 +2148,11 @@ def run(
     with _host_allowed(), override_settings(DEBUG=False):
         subjects = resolve(log=log)
         ops = build_operations(subjects, secure=secure, report_timeout=report_timeout)
-        # As samsyn/wsgi.py does in every worker: what is loaded by now lives as long as the
-        # process, and the cyclic collector should not walk it on every full collection.
+        # As a gunicorn worker does (samsyn/wsgi.py, gunicorn.conf.py): what is loaded by now
+        # lives as long as the process and is frozen out of the cyclic collector's way, and the
+        # collector runs between requests (`_sample`), not in the middle of one.
         gc.freeze()
+        gc.disable()
         try:
             for op in ops:
                 if op.skipped:
@@ -2188,6 +2241,8 @@ def run(
             else:
                 throughput_skipped = "Not run (--no-http)."
         finally:
+            gc.enable()
+            gc.unfreeze()
             if subjects.token is not None:
                 api_services.token_revoke(actor=subjects.coordinator, token=subjects.token)
     by_key = {op.key: op for op in ops}
