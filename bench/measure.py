@@ -1826,7 +1826,7 @@ def _throughput_cause(op: Operation | None, rate: float) -> str:
         f"a case page takes {page:.0f} ms of server time (HTTP median, one request at a time), "
         f"so two workers on two cores, which PostgreSQL and wrk share, can serve at most about "
         f"{2000 / page:.0f} a second; {THROUGHPUT_TARGET:.0f} a second needs at most "
-        f"{2000 / THROUGHPUT_TARGET:.1f} ms a page. {_split(op)}"
+        f"{2000 / THROUGHPUT_TARGET:.1f} ms a page; {_split(op)}"
     )
 
 
