@@ -39,6 +39,7 @@ from samsyn.audit.models import Action, AuditRecord
 from samsyn.audit.services import audit_seal
 from samsyn.cases.demo_data import check_digit
 from samsyn.cases.models import (
+    CODE_ALPHABET,
     Case,
     CaseMember,
     CaseProfile,
@@ -65,6 +66,7 @@ from samsyn.cases.models import (
 )
 from samsyn.consent.models import AgeRule, Consent, ConsentForm, ConsentGiver, DataCategory
 from samsyn.lib.dates import add_months
+from samsyn.lib.personnummer import age_on
 from samsyn.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus
 from samsyn.organisations.models import (
     District,
@@ -299,6 +301,7 @@ class _Case:
     decided: date | None
     started: date | None
     closed: date | None
+    end: date  # closed, or the seed's today for a case still open
     born: date
     coordinator: _Person
     members: list[_Person]
@@ -307,15 +310,10 @@ class _Case:
     item_codes: list[tuple[str, uuid.UUID]] = field(default_factory=list)
 
     @property
-    def end(self) -> date:
-        return self.closed or _TODAY[0]
-
-    @property
     def runs(self) -> bool:
         return self.started is not None
 
 
-_TODAY: list[date] = [date.today()]
 _GIVEN = (CaseState.ACTIVE, CaseState.CLOSED, CaseState.FOLLOWED_UP)
 
 
@@ -333,7 +331,6 @@ class Generator:
         self.sizes = Sizes.at(scale)
         self.rng = random.Random(seed)  # noqa: S311 (repeatable on purpose, not a secret)
         self.today = today
-        _TODAY[0] = today
         self.progress = progress
         self.w = Writer(ORDER, fast=fast, dry_run=dry_run)
         self.categories = dict(DataCategory.objects.values_list("slug", "pk"))
@@ -523,9 +520,8 @@ class Generator:
         self.person(mun, "admin", "social", Role.ADMINISTRATOR, start, "Systemförvaltare")
 
     def anonymous_code(self) -> str:
-        alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
         while True:
-            text = "SIG-" + "".join(self.rng.choice(alphabet) for _ in range(6))
+            text = "SIG-" + "".join(self.rng.choice(CODE_ALPHABET) for _ in range(6))
             if text not in self.codes_used:
                 self.codes_used.add(text)
                 return text
@@ -625,6 +621,7 @@ class Generator:
                         decided,
                         started,
                         closed,
+                        closed or self.today,
                         born,
                         coordinator,
                         members,
@@ -677,7 +674,7 @@ class Generator:
     def basics(self, case: _Case) -> None:
         social = case.mun.orgs["social"]
         by = case.coordinator
-        age = _age(case.born, case.opened)
+        age = age_on(case.born, case.opened)
         self.item(
             Referral, case, social, "socialtjanst", by, case.opened,
             kind=self.rng.choice(ReferralKind.values),
@@ -742,7 +739,7 @@ class Generator:
             count = min(len(scopes), max(1, count))
             if given > self.today:
                 break
-            age = _age(case.born, given)
+            age = age_on(case.born, given)
             rule = (
                 AgeRule.GUARDIANS
                 if age < 15
@@ -1100,10 +1097,6 @@ class Generator:
             "basis": "own_organisation" if own else "consent",
             "detail": {"category": "Åtgärdsplan och mötesanteckningar", "owner": "Socialtjänsten"},
         }
-
-
-def _age(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def seed(

@@ -17,11 +17,11 @@ from samsyn.lib.models import TimestampedModel
 from samsyn.lib.personnummer import age_on
 
 # No 0/O, 1/I: the anonymous code is read aloud in the beredningsgrupp.
-_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def new_anonymous_code() -> str:
-    return "SIG-" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+    return "SIG-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
 
 
 class Sex(models.TextChoices):
