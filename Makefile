@@ -12,7 +12,7 @@ AXE := e2e/node_modules/axe-core/axe.min.js
 DEMO_ENV := SAMSYN_DEBUG=1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install demo serve test test-fast screenshots fuzz bench check lint format migrations-check messages browser clean
+.PHONY: help install demo serve test test-fast screenshots fuzz bench load security audit check lint format migrations-check messages browser clean
 
 help:
 	@echo "make demo     install, migrate, load demo data and serve on http://127.0.0.1:8000"
@@ -20,6 +20,9 @@ help:
 	@echo "make screenshots  run the portal and follow-up journeys and refresh the screenshots in docs/portal/ and docs/followup/"
 	@echo "make fuzz     schemathesis over the whole API document against gunicorn with demo data (FUZZ_EXAMPLES=100)"
 	@echo "make bench    national-scale data set (BENCH_SCALE=1) and timings -> bench/results.md"
+	@echo "make load     100 simulated staff and youths for 10 minutes against gunicorn + PostgreSQL, with faults -> docs/reliability.md"
+	@echo "make security the access matrix, the attack tests and pip-audit"
+	@echo "make audit    pip-audit over the locked dependencies"
 	@echo "make check    ruff, ruff format --check, mypy, makemigrations --check"
 	@echo "make format   format the code with ruff"
 	@echo "make messages update and compile the translation catalogues"
@@ -71,6 +74,21 @@ $(WRK):
 
 bench: install $(WRK)
 	$(PY) -m bench --scale $(BENCH_SCALE) $(BENCH_ARGS)
+
+# Load and faults (docs/reliability.md): gunicorn + PostgreSQL on loopback, its own database
+# beside DATABASE_URL's (`<name>_load`). LOAD_ARGS go to `python -m load` (--help).
+load: install
+	$(PY) -m load $(LOAD_ARGS)
+
+# Known vulnerabilities in the locked dependencies (the exact versions uv.lock pins). Fails
+# when a dependency has one, and when the vulnerability service cannot be asked.
+audit: install
+	$(PY) -m samsyn.lib.depaudit
+
+# The access matrix, the attack tests (browser included), then the dependency audit.
+security: install browser
+	$(PY) -m pytest -m security
+	$(MAKE) audit
 
 check: install
 	$(PY) -m ruff check .
