@@ -34,6 +34,7 @@ from ninja.security import HttpBearer
 
 from samsyn.api import services
 from samsyn.api.routers import cases, meetings, plans, reports
+from samsyn.consent.policy import ConsentRevokedDuringRequest
 from samsyn.organisations.models import Person
 
 PROBLEM = "application/problem+json"
@@ -184,6 +185,20 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400:  # ninja: a body that is not JSON
         return problem(request, 400, title, _("Innehållet kunde inte läsas som JSON."))
     return problem(request, exc.status_code, title)
+
+
+@api.exception_handler(ConsentRevokedDuringRequest)
+def _consent_changed(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A consent the answer relied on was revoked while it was being made (D54): nothing was
+    # shown or logged; asking again gives the answer as things are now.
+    response = problem(
+        request,
+        503,
+        _("Samtycket ändrades"),
+        _("Ett samtycke återkallades medan svaret togs fram. Fråga igen."),
+    )
+    response["Retry-After"] = "0"
+    return response
 
 
 @api.exception_handler(NinjaValidationError)

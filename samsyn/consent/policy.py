@@ -28,6 +28,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -43,6 +44,20 @@ if TYPE_CHECKING:
     from samsyn.meetings.models import Meeting
     from samsyn.organisations.models import Person
     from samsyn.portal.models import GuardianShare, PortalAccount
+
+
+class ConsentRevokedDuringRequest(Exception):
+    """A consent that decided items of this request was revoked before they were written to
+    the audit log: the page must not be shown (samsyn.core.middleware makes it again). D54."""
+
+
+def require_still_live(consent_ids: set[int]) -> None:
+    """Refuse to go on when a consent relied on has been revoked since it was loaded."""
+    if (
+        consent_ids
+        and Consent.objects.filter(pk__in=consent_ids, revoked_at__isnull=False).exists()
+    ):
+        raise ConsentRevokedDuringRequest
 
 
 class Basis(StrEnum):
@@ -167,6 +182,8 @@ class CaseAccess:
     _pending: list[Any] = field(default_factory=list)
     restricted: set[tuple[str, str]] = field(default_factory=set)
     corrected: set[tuple[str, str]] = field(default_factory=set)
+    # The consents that allowed something: checked again when the decisions are recorded.
+    relied_on: set[int] = field(default_factory=set)
 
     @cached_property
     def _live_scopes(self) -> list[tuple[Consent, set[int], set[int]]]:
@@ -220,6 +237,7 @@ class CaseAccess:
             owner_id=owner_id, category_id=category_id, also_about_id=also_about_id
         )
         if consent is not None:
+            self.relied_on.add(consent.pk)
             return Decision(True, Basis.CONSENT, owner_name, category_name, consent)
         return Decision(False, Basis.NO_CONSENT, owner_name, category_name)
 
@@ -284,10 +302,10 @@ class CaseAccess:
         return decision
 
     def record(self) -> int:
-        """Write every queued decision to the audit log; returns how many."""
-        pending, self._pending = self._pending, []
-        audit_bulk(pending)
-        return len(pending)
+        """Write every queued decision to the audit log; returns how many. In the same
+        transaction, every consent relied on must still be live (D54): a revocation committed
+        since the consents were loaded raises ConsentRevokedDuringRequest and logs nothing."""
+        return record_all([self])
 
 
 def consents_loaded(consents: QuerySet[Consent]) -> QuerySet[Consent]:
@@ -386,12 +404,17 @@ def _item_marks(
 
 
 def record_all(accesses: Any) -> int:
-    """Write the queued decisions of several accesses in one insert."""
+    """Write the queued decisions of several accesses in one insert, then check that the
+    consents they relied on are still live (CaseAccess.record)."""
     pending = []
+    relied_on: set[int] = set()
     for access in accesses:
         pending.extend(access._pending)
         access._pending = []
-    audit_bulk(pending)
+        relied_on |= access.relied_on
+    with transaction.atomic():
+        audit_bulk(pending)
+        require_still_live(relied_on)
     return len(pending)
 
 

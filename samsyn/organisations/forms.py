@@ -21,6 +21,7 @@ from django.http import HttpRequest
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from samsyn.lib.concurrency import EditConflict
 from samsyn.organisations import services
 from samsyn.organisations.models import (
     WEEKDAYS,
@@ -66,6 +67,10 @@ def submit(
         act(form.cleaned_data)
     except ValidationError as exc:
         apply_service_error(form, exc)
+        if isinstance(exc, EditConflict) and "seen" in form.fields:
+            # The writer has now seen the other change: saving again replaces it (D53).
+            form.data = form.data.copy()
+            form.data[form.add_prefix("seen")] = exc.current
         return False
     messages.success(request, success)
     return True

@@ -62,12 +62,18 @@ def goal_labels(subgoals: Sequence[SubGoal]) -> dict[int, str]:
     return {s.pk: _goal_label(s) for s in subgoals}
 
 
+def _seen() -> forms.CharField:
+    """What the writer saw (a fingerprint, D53): a save over content changed since is refused."""
+    return forms.CharField(required=False, widget=forms.HiddenInput)
+
+
 class PlanForm(forms.Form):
     long_term_goal = forms.CharField(
         label=_("Långsiktigt mål"),
         help_text=_("Med ungdomens egna ord: vad vill du ska vara annorlunda om ett år?"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    seen = _seen()
 
 
 class SubGoalForm(forms.Form):
@@ -103,7 +109,7 @@ class SubGoalRefForm(forms.Form):
 
 
 class SubGoalEditForm(SubGoalRefForm, SubGoalForm):
-    pass
+    seen = _seen()
 
 
 class GoalReviewForm(SubGoalRefForm):
@@ -157,6 +163,7 @@ class ActivityDoneForm(forms.Form):
 
 class AgreeForm(forms.Form):
     agreed_on = forms.DateField(label=_("Överenskommen den"), widget=_DATE)
+    seen = _seen()
 
 
 class InterventionForm(forms.Form):

@@ -19,6 +19,7 @@ from samsyn.cases.models import Case, CaseMember
 from samsyn.cases.rules import require_member, require_runs_case, runs_case
 from samsyn.cases.services import audit_case, category_by_slug
 from samsyn.consent.models import DataCategory
+from samsyn.lib.concurrency import check_seen, fingerprint
 from samsyn.organisations.models import Organisation, Person
 from samsyn.plans.models import (
     ActionPlan,
@@ -207,14 +208,55 @@ def goal_review_record(
 # --- the plan -------------------------------------------------------------------------------
 
 
+def goal_fingerprint(plan: ActionPlan | None) -> str:
+    """What the long-term goal form's writer saw (D53): no plan, or this goal."""
+    return fingerprint(plan.long_term_goal if plan else None)
+
+
+def subgoal_fingerprint(subgoal: SubGoal) -> str:
+    """What a sub-goal's edit form's writer saw (D53)."""
+    return fingerprint(
+        [subgoal.domain, subgoal.goal, subgoal.youth_words, subgoal.status, subgoal.is_active]
+    )
+
+
+def plan_fingerprint(plan: ActionPlan, snapshot: dict[str, Any] | None = None) -> str:
+    """What the person agreeing the plan saw (D53): everything a version records (the plan's
+    snapshot), without the labels, which follow the viewer's language."""
+    content = snapshot or _snapshot(plan)
+    return fingerprint(
+        {
+            **content,
+            "subgoals": [
+                {k: v for k, v in s.items() if k not in ("domain_label", "status_label")}
+                for s in content["subgoals"]
+            ],
+        }
+    )
+
+
 @transaction.atomic
-def plan_save(*, actor: Person, case: Case, long_term_goal: str) -> ActionPlan:
+def plan_save(
+    *, actor: Person, case: Case, long_term_goal: str, seen: str | None = None
+) -> ActionPlan:
     """Write (or rewrite) the long-term goal, in the youth's own words. Rule: only the
-    coordinator and case officers; the plan is the owner organisation's, category "plan"."""
+    coordinator and case officers; the plan is the owner organisation's, category "plan".
+    `seen` is the goal_fingerprint of what the writer saw; another text is a conflict."""
     require_runs_case(actor, case)
     if not long_term_goal.strip():
         raise ValidationError({"long_term_goal": _("Skriv det långsiktiga målet.")})
     plan = ActionPlan.objects.select_for_update().filter(case=case).first()
+    check_seen(
+        seen,
+        goal_fingerprint(plan),
+        field="long_term_goal",
+        message=_(
+            "Någon annan har ändrat det långsiktiga målet sedan du öppnade sidan. Nu står det: "
+            "”%(now)s”. Din text finns kvar här nedan: spara igen för att ersätta det som står "
+            "nu, eller ändra först."
+        )
+        % {"now": plan.long_term_goal if plan else ""},
+    )
     creating = plan is None
     if plan is None:
         plan = ActionPlan(
@@ -246,11 +288,15 @@ def subgoal_save(
     goal: str,
     youth_words: str = "",
     status: str | None = None,
+    seen: str | None = None,
 ) -> SubGoal:
     """Add a sub-goal in a life domain, or change one. Rule: only the coordinator and case
-    officers; a removed sub-goal is not changed."""
+    officers; a removed sub-goal is not changed. `seen` is the subgoal_fingerprint of what the
+    writer saw; a sub-goal changed since is a conflict."""
     require_runs_case(actor, case)
     plan = _plan_of(case)
+    if subgoal is not None:
+        subgoal = SubGoal.objects.select_for_update().get(pk=subgoal.pk)
     errors: dict[str, list[str]] = {}
     if domain not in LifeDomain.values:
         errors["domain"] = [_("Välj ett livsområde.")]
@@ -262,6 +308,18 @@ def subgoal_save(
         errors["subgoal"] = [_("Delmålet hör inte till planen.")]
     if errors:
         raise ValidationError(errors)
+    if subgoal is not None:
+        check_seen(
+            seen,
+            subgoal_fingerprint(subgoal),
+            field=None,
+            message=_(
+                "Någon annan har ändrat delmålet sedan du öppnade sidan. Nu står det: ”%(now)s” "
+                "(%(status)s). Dina ändringar finns kvar här nedan: spara igen för att ersätta "
+                "det som står nu, eller ändra först."
+            )
+            % {"now": subgoal.goal, "status": GoalStatus(subgoal.status).label},
+        )
     creating = subgoal is None
     if subgoal is None:
         subgoal = SubGoal(
@@ -399,19 +457,32 @@ def plan_changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[s
 
 
 @transaction.atomic
-def plan_agree(*, actor: Person, case: Case, agreed_on: date) -> PlanVersion:
+def plan_agree(
+    *, actor: Person, case: Case, agreed_on: date, seen: str | None = None
+) -> PlanVersion:
     """Agree the plan as it stands: a new numbered version with what changed since the
-    previous one. Rule: only the coordinator and case officers."""
+    previous one. Rule: only the coordinator and case officers. `seen` is the plan_fingerprint
+    of the plan the person read: a plan changed since is a conflict (nobody agrees to
+    something they have not seen)."""
     require_runs_case(actor, case)
     plan = ActionPlan.objects.select_for_update().filter(case=case).first()
     if plan is None:
         raise ValidationError(_("Skriv först det långsiktiga målet i planen."))
+    snapshot = _snapshot(plan)
+    check_seen(
+        seen,
+        plan_fingerprint(plan, snapshot),
+        field=None,
+        message=_(
+            "Planen har ändrats sedan du öppnade sidan. Läs igenom den igen här ovanför och "
+            "godkänn den sedan."
+        ),
+    )
     previous = PlanVersion.objects.filter(plan=plan).order_by("-number").first()
     if previous is not None and agreed_on < previous.agreed_on:
         raise ValidationError(
             {"agreed_on": _("Datumet ligger före den förra versionen av planen.")}
         )
-    snapshot = _snapshot(plan)
     version = PlanVersion(
         plan=plan,
         number=plan.version + 1,

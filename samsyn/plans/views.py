@@ -80,9 +80,20 @@ def _forms(request: AuthedHttpRequest, case: Case, page: PlanPage, bound: dict[s
     if page.runs_case:
         result |= {
             "plan_form": bound.get("plan_form")
-            or PlanForm(initial={"long_term_goal": page.plan.long_term_goal if page.plan else ""}),
+            or PlanForm(
+                initial={
+                    "long_term_goal": page.plan.long_term_goal if page.plan else "",
+                    "seen": services.goal_fingerprint(page.plan),
+                }
+            ),
             "subgoal_form": bound.get("subgoal_form") or SubGoalForm(prefix="nytt"),
-            "agree_form": bound.get("agree_form") or AgreeForm(initial={"agreed_on": today}),
+            "agree_form": bound.get("agree_form")
+            or AgreeForm(
+                initial={
+                    "agreed_on": today,
+                    "seen": services.plan_fingerprint(page.plan) if page.plan else "",
+                }
+            ),
         }
     result["domain_rows"] = _domain_rows(page, subgoals, bound)
     return result
@@ -114,6 +125,7 @@ def _domain_rows(page: PlanPage, subgoals: list[Any], bound: dict[str, Any]) -> 
                             "goal": goal.subgoal.goal,
                             "youth_words": goal.subgoal.youth_words,
                             "status": goal.subgoal.status,
+                            "seen": services.subgoal_fingerprint(goal.subgoal),
                         },
                     )
                 )
