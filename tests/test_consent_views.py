@@ -20,7 +20,21 @@ from tests.test_case_views import IDENTIFYING, cat, everyone, give, no_identifyi
 
 pytestmark = pytest.mark.django_db
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+def blank_pdf() -> bytes:
+    """A real one-page PDF, as a scanner would make (the upload reads it, D55)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF_BYTES = blank_pdf()
 
 
 @pytest.fixture(autouse=True)

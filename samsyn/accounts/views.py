@@ -34,7 +34,9 @@ from samsyn.organisations.models import Person
 
 def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    # A path on this site only: anything else (another host, or a bare word that redirect()
+    # would try to reverse as a view name) goes to the start page.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

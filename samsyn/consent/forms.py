@@ -18,6 +18,7 @@ from samsyn.cases.forms import GuardianChoiceField
 from samsyn.cases.models import Guardian
 from samsyn.consent.models import ConsentForm, DataCategory, GiverRole
 from samsyn.consent.services import Giver
+from samsyn.lib import uploads
 from samsyn.organisations.forms import limit_choices
 from samsyn.organisations.models import Organisation
 
@@ -57,6 +58,11 @@ def check_document(document: UploadedFile) -> UploadedFile:
         raise forms.ValidationError(
             _("Filen måste vara en PDF, JPG eller PNG. Skanna blanketten och försök igen.")
         )
+    if extension == "pdf":
+        try:
+            uploads.check_pdf(document)
+        except uploads.UnsafeFile as exc:
+            raise forms.ValidationError(str(exc)) from exc
     return document
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def fingerprint(content: Any) -> str:
@@ -28,14 +30,12 @@ class EditConflict(ValidationError):
     stored now: a form that shows the conflict carries it, so that saving again (having seen
     the other person's change) goes through."""
 
-    def __init__(self, message: str | Promise, *, field: str | None, current: str) -> None:
+    def __init__(self, message: StrOrPromise, *, field: str | None, current: str) -> None:
         super().__init__({field: [message]} if field else message)
         self.current = current
 
 
-def check_seen(
-    seen: str | None, current: str, *, message: str | Promise, field: str | None
-) -> None:
+def check_seen(seen: str | None, current: str, *, message: StrOrPromise, field: str | None) -> None:
     """Refuse the save when the writer saw other content than is stored now. No `seen` (a
     client without the field) means no check."""
     if seen and seen != current:

@@ -124,6 +124,13 @@ def _cell_text(value: Any) -> str:
 def _read_xlsx(data: bytes, table: Table, max_rows: int) -> Table:
     from openpyxl import load_workbook
 
+    from samsyn.lib.uploads import UnsafeFile, check_xlsx
+
+    try:
+        check_xlsx(data)
+    except UnsafeFile as exc:
+        table.problems.append(Problem(None, "", str(exc)))
+        return table
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):

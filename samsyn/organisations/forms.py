@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Model, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -69,8 +69,9 @@ def submit(
         apply_service_error(form, exc)
         if isinstance(exc, EditConflict) and "seen" in form.fields:
             # The writer has now seen the other change: saving again replaces it (D53).
-            form.data = form.data.copy()
-            form.data[form.add_prefix("seen")] = exc.current
+            data = form.data.copy() if isinstance(form.data, QueryDict) else dict(form.data)
+            data[form.add_prefix("seen")] = exc.current
+            form.data = data
         return False
     messages.success(request, success)
     return True
