@@ -83,7 +83,10 @@ load: install
 # Known vulnerabilities in the locked dependencies (the exact versions uv.lock pins). Fails
 # when a dependency has one, and when the vulnerability service cannot be asked.
 audit: install
-	$(PY) -m samsyn.lib.depaudit
+	@mkdir -p var
+	$(UV) export --frozen --format requirements-txt --no-emit-project --all-groups --quiet --output-file var/requirements-audit.txt
+	$(PY) -m pip_audit --strict --require-hashes --disable-pip --progress-spinner off -r var/requirements-audit.txt \
+	  || { echo "make audit FAILED: a known vulnerability is listed above, or a dependency could not be audited because the vulnerability service (https://pypi.org/pypi/NAME/VERSION/json) did not answer from this machine. See docs/security.md." >&2; exit 1; }
 
 # The access matrix, the attack tests (browser included), then the dependency audit.
 security: install browser

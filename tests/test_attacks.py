@@ -518,3 +518,40 @@ def test_a_million_guesses_would_take_years(world, client):
     assert not allowed
     wait = details["locked_until"] - timezone.now()
     assert wait > timedelta(days=6)
+
+
+# --- headers and cookies in production ----------------------------------------------------
+
+
+def test_production_settings_send_hsts_a_strict_csp_and_secure_cookies():
+    """The settings module as production loads it (not the test settings): `check --deploy`
+    is clean (tests/test_operations.py) and these values are what it and the browser see."""
+    import json
+    import secrets
+
+    from tests.test_operations import _manage
+
+    script = (
+        "import json; from django.conf import settings as s; print(json.dumps({"
+        "'hsts': s.SECURE_HSTS_SECONDS, 'sub': s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
+        "'preload': s.SECURE_HSTS_PRELOAD, 'redirect': s.SECURE_SSL_REDIRECT, "
+        "'cookies': [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY, s.LANGUAGE_COOKIE_HTTPONLY], "
+        "'samesite': [s.SESSION_COOKIE_SAMESITE, s.CSRF_COOKIE_SAMESITE], "
+        "'frame': s.X_FRAME_OPTIONS, 'referrer': s.SECURE_REFERRER_POLICY, "
+        "'csp': s.CONTENT_SECURITY_POLICY['DIRECTIVES'], 'permissions': s.PERMISSIONS_POLICY}))"
+    )
+    result = _manage(
+        "shell", "-c", script, SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="x.example"
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["hsts"] >= 31536000 and found["sub"] and found["preload"] and found["redirect"]
+    assert all(found["cookies"]), found["cookies"]
+    assert found["samesite"] == ["Lax", "Lax"]
+    assert found["frame"] == "DENY" and found["referrer"] == "same-origin"
+    csp = found["csp"]
+    assert not any("unsafe" in value for values in csp.values() for value in values), csp
+    assert csp["frame-ancestors"] == ["'none'"] and csp["object-src"] == ["'none'"]
+    for feature in ("camera=()", "microphone=()", "geolocation=()"):
+        assert feature in found["permissions"]
