@@ -251,9 +251,9 @@ def plan_save(
         goal_fingerprint(plan),
         field="long_term_goal",
         message=_(
-            "Någon annan har ändrat det långsiktiga målet sedan du öppnade sidan. Nu står det: "
-            "”%(now)s”. Din text finns kvar här nedan: spara igen för att ersätta det som står "
-            "nu, eller ändra först."
+            "Någon annan har ändrat det långsiktiga målet sedan du öppnade sidan. Din text finns "
+            "kvar här nedan: spara igen för att ersätta det som står nu, eller ändra först. Det "
+            "som står nu: ”%(now)s”"
         )
         % {"now": plan.long_term_goal if plan else ""},
     )
@@ -314,9 +314,9 @@ def subgoal_save(
             subgoal_fingerprint(subgoal),
             field=None,
             message=_(
-                "Någon annan har ändrat delmålet sedan du öppnade sidan. Nu står det: ”%(now)s” "
-                "(%(status)s). Dina ändringar finns kvar här nedan: spara igen för att ersätta "
-                "det som står nu, eller ändra först."
+                "Någon annan har ändrat delmålet sedan du öppnade sidan. Dina ändringar finns "
+                "kvar här nedan: spara igen för att ersätta det som står nu, eller ändra först. "
+                "Det som står nu: ”%(now)s” (%(status)s)"
             )
             % {"now": subgoal.goal, "status": GoalStatus(subgoal.status).label},
         )
