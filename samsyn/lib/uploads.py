@@ -97,9 +97,12 @@ def _is_active(obj: Any, depth: int = 0) -> bool:
         if _ACTIVE_KEYS & set(obj.keys()):
             return True
         kind = obj.get("/S")
-        if kind is not None and not isinstance(kind, IndirectObject):
-            if str(kind) in _ACTIVE_ACTIONS:
-                return True
+        if (
+            kind is not None
+            and not isinstance(kind, IndirectObject)
+            and str(kind) in _ACTIVE_ACTIONS
+        ):
+            return True
         children: Any = obj.values()
     elif isinstance(obj, ArrayObject):
         children = obj
