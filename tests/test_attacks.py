@@ -182,6 +182,32 @@ def test_hostile_names_notes_and_texts_are_escaped_on_every_case_page(hostile, w
     assert not _unsafe(worklist) and "&lt;script&gt;" in worklist.content.decode()
 
 
+def test_hostile_text_is_escaped_in_the_portal(hostile, world, portal_login):
+    """The youth's and a guardian's portal pages show the same hostile texts as text."""
+    from samsyn.plans import services as plans
+    from tests.conftest import make_portal_account
+
+    plans.plan_save(actor=world.coordinator, case=hostile, long_term_goal=XSS)
+    plans.subgoal_save(
+        actor=world.coordinator, case=hostile, domain="skola", goal=XSS, youth_words=XSS
+    )
+    account = make_portal_account(hostile)
+    http = portal_login(account)
+    pages = [
+        reverse(name)
+        for name, _view, converters in _routes()
+        if name.startswith("portal:") and not converters and name != "portal:logout"
+    ]
+    assert len(pages) > 8
+    escaped = 0
+    for url in pages:
+        response = http.get(url)
+        assert response.status_code < 500, url
+        assert not _unsafe(response), f"unescaped markup on {url}"
+        escaped += "&lt;script&gt;window.__xss" in _body(response)
+    assert escaped >= 2  # the plan and the start page show the goals
+
+
 def _get_pages() -> list[tuple[str, str]]:
     """Every page without arguments that answers GET (not the API: JSON, tested below)."""
     return [
