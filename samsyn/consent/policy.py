@@ -412,6 +412,9 @@ def record_all(accesses: Any) -> int:
         pending.extend(access._pending)
         access._pending = []
         relied_on |= access.relied_on
+    if not relied_on:
+        audit_bulk(pending)  # nothing a revocation could take back: no check, no transaction
+        return len(pending)
     with transaction.atomic():
         audit_bulk(pending)
         require_still_live(relied_on)
