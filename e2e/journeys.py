@@ -111,3 +111,27 @@ def phone_context_signed_in_as(browser: Any, context: Any) -> Any:
         has_touch=True,
         storage_state=context.storage_state(),
     )
+
+
+def social_services(
+    municipality: str = "Testkommun", number: str = "9901", district: str = "Norra"
+) -> Any:
+    """A municipality with one district, its local policy and the district's social services
+    (the case owner); the organisation's `.municipality` and `.district` are the others."""
+    from samsyn.organisations.models import (
+        District,
+        LocalPolicy,
+        Municipality,
+        Organisation,
+        OrganisationKind,
+    )
+
+    place = Municipality.objects.create(name=municipality, municipality_number=number)
+    area = District.objects.create(municipality=place, name=district)
+    LocalPolicy.objects.create(municipality=place)
+    return Organisation.objects.create(
+        municipality=place,
+        district=area,
+        kind=OrganisationKind.SOCIAL_SERVICES,
+        name=f"Socialtjänsten {district}",
+    )

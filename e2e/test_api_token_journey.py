@@ -10,29 +10,15 @@ from typing import Any
 from playwright.sync_api import expect
 
 from e2e.conftest import assert_accessible, screenshot
-from e2e.journeys import sign_in
+from e2e.journeys import sign_in, social_services
 from samsyn.cases import services as cases
-from samsyn.organisations.models import (
-    District,
-    LocalPolicy,
-    Municipality,
-    Organisation,
-    OrganisationKind,
-    Role,
-)
+from samsyn.organisations.models import Role
 from tests.conftest import make_person
 
 
 def test_a_token_is_made_used_and_revoked(page: Any, live_server: Any, transactional_db: None):
-    municipality = Municipality.objects.create(name="Nyckelkommun", municipality_number="9941")
-    district = District.objects.create(municipality=municipality, name="Centrum")
-    LocalPolicy.objects.create(municipality=municipality)
-    social = Organisation.objects.create(
-        municipality=municipality,
-        district=district,
-        kind=OrganisationKind.SOCIAL_SERVICES,
-        name="Socialtjänsten Centrum",
-    )
+    social = social_services("Nyckelkommun", "9941", "Centrum")
+    district = social.district
     coordinator = make_person("samordnare.api", social, Role.COORDINATOR)
     case = cases.case_create(
         actor=coordinator,

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from e2e.journeys import sign_in
+from e2e.journeys import sign_in, social_services
 from tests.conftest import inform, make_person
 from tests.test_attacks import XSS
 
@@ -23,24 +23,10 @@ pytestmark = pytest.mark.security
 def hostile_case(transactional_db: Any) -> tuple[Any, Any]:
     from samsyn.cases import services as cases
     from samsyn.consent.models import DataCategory
-    from samsyn.organisations.models import (
-        District,
-        LocalPolicy,
-        Municipality,
-        Organisation,
-        OrganisationKind,
-        Role,
-    )
+    from samsyn.organisations.models import Role
 
-    municipality = Municipality.objects.create(name="Testkommun", municipality_number="9901")
-    district = District.objects.create(municipality=municipality, name="Norra")
-    LocalPolicy.objects.create(municipality=municipality)
-    owner = Organisation.objects.create(
-        municipality=municipality,
-        district=district,
-        kind=OrganisationKind.SOCIAL_SERVICES,
-        name="Socialtjänsten Norra",
-    )
+    owner = social_services()
+    district = owner.district
     coordinator = make_person("samordnare", owner, Role.COORDINATOR)
     case = cases.case_create(
         reason=XSS,

@@ -10,32 +10,18 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from e2e.conftest import assert_accessible, new_context, screenshot
-from e2e.journeys import sign_in
+from e2e.journeys import sign_in, social_services
 from tests.conftest import inform, make_person
 
 
 @pytest.fixture
 def shared_plan(transactional_db: Any) -> tuple[Any, Any, Any]:
     from samsyn.cases import services as cases
-    from samsyn.organisations.models import (
-        District,
-        LocalPolicy,
-        Municipality,
-        Organisation,
-        OrganisationKind,
-        Role,
-    )
+    from samsyn.organisations.models import Role
     from samsyn.plans import services as plans
 
-    municipality = Municipality.objects.create(name="Testkommun", municipality_number="9901")
-    district = District.objects.create(municipality=municipality, name="Norra")
-    LocalPolicy.objects.create(municipality=municipality)
-    owner = Organisation.objects.create(
-        municipality=municipality,
-        district=district,
-        kind=OrganisationKind.SOCIAL_SERVICES,
-        name="Socialtjänsten Norra",
-    )
+    owner = social_services()
+    district = owner.district
     anna = make_person("anna", owner, Role.COORDINATOR)
     bo = make_person("bo", owner, Role.CASE_OFFICER)
     case = cases.case_create(
@@ -82,7 +68,9 @@ def test_the_second_save_sees_a_conflict_and_keeps_its_text(
     alert = bo_page.locator("#id_long_term_goal_error")
     expect(alert).to_contain_text("Någon annan har ändrat det långsiktiga målet")
     expect(bo_page.get_by_text("Att gå i skolan och börja träna.").first).to_be_visible()
-    expect(bo_page.get_by_role("textbox", name="Långsiktigt mål")).to_have_value("Att klara matematiken.")
+    expect(bo_page.get_by_role("textbox", name="Långsiktigt mål")).to_have_value(
+        "Att klara matematiken."
+    )
     assert_accessible(bo_page)
     screenshot(bo_page, "plan-conflict")
 
