@@ -107,7 +107,12 @@ TEMPLATES = [
 # Database: embedded SQLite (WAL) unless DATABASE_URL says otherwise.
 _database_url = env_str("DATABASE_URL")
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    # Connections are kept for a minute, and checked before a request reuses one: after the
+    # database restarts, a kept connection is dead, and without the check each worker's next
+    # request failed with a 500 although the database was back (make load, issue 11).
+    DATABASES = {
+        "default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
