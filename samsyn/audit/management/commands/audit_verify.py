@@ -19,7 +19,7 @@ class Command(BaseCommand):
             )
             raise CommandError(
                 f"Audit log BROKEN at {where}{block}: {result.reason}. "
-                f"{result.records_checked} records checked before the break."
+                f"{result.records_checked} records read up to where the break was found."
             )
         self.stdout.write(
             self.style.SUCCESS(
