@@ -36,6 +36,7 @@ from samsyn.core.backup import (
     libpq_env,
     libpq_params,
     manifest_load,
+    manifest_signature,
     target_parse,
 )
 from samsyn.organisations.models import Municipality
@@ -127,9 +128,13 @@ def _live_counts() -> dict[str, int]:
     return counts
 
 
-def _edit_manifest(manifest: Path, change: Any) -> None:
+def _edit_manifest(manifest: Path, change: Any, *, sign: bool = True) -> None:
+    """Change a manifest; signed again (as someone holding SECRET_KEY could) unless `sign` is
+    false, so that the check behind the signature is tested too."""
     data = json.loads(manifest.read_text())
     change(data)
+    if sign:
+        data["signature"] = manifest_signature(data)
     manifest.write_text(json.dumps(data))
 
 
@@ -298,6 +303,30 @@ def test_a_changed_row_count_in_the_manifest_is_named(data, tmp_path, restore_ta
     assert "FAILED" in str(error.value)
     assert f"table cases_case: {cases + 1} rows in the manifest, {cases} restored" in str(
         error.value
+    )
+
+
+def test_a_manifest_changed_without_the_key_is_refused_before_anything_is_restored(
+    data, tmp_path, restore_target, settings
+):
+    manifest_path = _backup(tmp_path)
+    cases = json.loads(manifest_path.read_text())["tables"]["cases_case"]
+    _edit_manifest(manifest_path, lambda m: m["tables"].update(cases_case=cases + 1), sign=False)
+
+    result = backup_restore_check(manifest_path=manifest_path, into=restore_target)
+    assert result.problems == [
+        "manifest signature does not match: the manifest was changed after the backup, or it "
+        "was written with another SECRET_KEY (restore with the one it was made with)"
+    ]
+    assert not any(p.startswith("restored into") for p in result.passed)
+
+    # An untouched manifest checked with another SECRET_KEY is refused the same way.
+    fresh = _backup(tmp_path / "again")
+    settings.SECRET_KEY = "another-key-" + "x" * 50
+    assert (
+        backup_restore_check(manifest_path=fresh, into=restore_target)
+        .problems[0]
+        .startswith("manifest signature does not match")
     )
 
 

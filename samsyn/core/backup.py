@@ -34,6 +34,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connections, models
 from django.db.migrations.loader import MigrationLoader
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from samsyn.audit.models import AuditRecord, AuditSeal
 
@@ -151,9 +152,18 @@ def backup_create(
         },
         **state,
     }
+    manifest["signature"] = manifest_signature(manifest)
     with _written_atomically(manifest_path) as part:
         part.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
     return Backup(manifest_path=manifest_path, manifest=manifest)
+
+
+def manifest_signature(manifest: dict[str, Any]) -> str:
+    """An HMAC of the manifest (without its signature) keyed by SECRET_KEY (D56): one who can
+    change a dump and its manifest to match still cannot make the signature match."""
+    content = {k: v for k, v in manifest.items() if k != "signature"}
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return salted_hmac("samsyn.core.backup.manifest", canonical, algorithm="sha256").hexdigest()
 
 
 def _dump_postgresql(
@@ -406,7 +416,16 @@ def backup_restore_check(*, manifest_path: Path, into: str) -> RestoreCheck:
 
 
 def backup_files_check(manifest: Manifest, result: RestoreCheck) -> None:
-    """The files exist and have the SHA-256 the manifest gives; the media archive opens."""
+    """The manifest is signed with this SECRET_KEY, the files exist and have the SHA-256 the
+    manifest gives, and the media archive opens."""
+    signature = manifest.data.get("signature", "")
+    if not constant_time_compare(signature, manifest_signature(manifest.data)):
+        result.problems.append(
+            "manifest signature does not match: the manifest was changed after the backup, or "
+            "it was written with another SECRET_KEY (restore with the one it was made with)"
+        )
+        return
+    result.passed.append("manifest signature matches")
     for kind, path in (("database", manifest.database_file), ("media", manifest.media_file)):
         expected = manifest.data[kind]["sha256"]
         if not path.is_file():
