@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import re
 
+import pytest
 from django.conf import settings
 from django.test import Client
 from django_otp.oath import totp
@@ -81,6 +82,7 @@ def test_a_recovery_code_works_once(client, world):
     assert "Koden stämmer inte" in response.content.decode()
 
 
+@pytest.mark.security
 def test_five_wrong_passwords_lock_the_account(client, world):
     for _ in range(4):
         response = _password_step(client, "samordnare", "wrong-password-000")
@@ -125,6 +127,7 @@ def test_enrolment_is_not_offered_to_someone_who_has_a_device(client, world):
     assert response["Location"].startswith("/konto/verifiera/")
 
 
+@pytest.mark.security
 def test_it_does_not_follow_a_next_link_to_another_site(client, world):
     client.post(
         "/konto/logga-in/?next=https://evil.example/",
@@ -155,6 +158,7 @@ def test_an_inactive_account_cannot_sign_in(client, world):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.security
 def test_sign_out_everywhere_ends_the_other_sessions(world, login):
     phone = Client()
     _password_step(phone, "samordnare")
@@ -181,6 +185,7 @@ def test_sessions_time_out_after_30_minutes_of_inactivity_by_default():
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
 
 
+@pytest.mark.security
 def test_an_expired_session_is_signed_out(world, login):
     from datetime import timedelta
 

@@ -78,6 +78,7 @@ def test_production_settings_refuse_a_bad_timeout():
     assert "SAMSYN_SESSION_TIMEOUT_MINUTES" in result.stderr
 
 
+@pytest.mark.security
 def test_check_deploy_is_clean_with_production_settings():
     result = _manage(
         "check",
@@ -118,6 +119,7 @@ def test_healthz_answers_503_when_the_database_does_not(client, db, monkeypatch)
     assert response.json()["database"] == "unavailable"
 
 
+@pytest.mark.security
 def test_every_response_carries_a_request_id_and_security_headers(client, db):
     response = client.get("/konto/logga-in/")
     assert len(response["X-Request-ID"]) == 32
@@ -195,6 +197,7 @@ def test_demo_totp_prints_the_current_code(db, capsys):
     assert len(code) == 6 and code.isdigit()
 
 
+@pytest.mark.security
 def test_a_stale_form_gets_a_swedish_explanation_and_changes_nothing(world):
     from django.test import Client
 

@@ -65,6 +65,7 @@ def _errors(exc: ValidationError) -> dict[str, list[str]]:
 # --- invitations: who may be invited ------------------------------------------------------------
 
 
+@pytest.mark.security
 def test_it_creates_an_invitation_with_a_one_time_code_and_stores_only_its_hash(sig):
     invitation, code = _invite(sig)
     assert re.fullmatch(r"[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}", code)
@@ -254,6 +255,7 @@ def test_an_expired_revoked_or_unknown_code_gets_one_message(sig, spoil):
     assert PortalFailure.objects.filter(scope="inbjudan").count() == 1
 
 
+@pytest.mark.security
 def test_ten_wrong_codes_block_even_the_right_one_for_a_while(sig):
     _, code = _invite(sig)
     for n in range(access.INVITATION_FAILURES_PER_IP):
@@ -320,6 +322,7 @@ def test_it_signs_in_with_username_and_password(sig, client):
     assert client.get(reverse("portal:start")).status_code == 200
 
 
+@pytest.mark.security
 def test_an_unsafe_next_is_ignored(sig, client):
     make_portal_account(sig.case, username="alex")
     response = client.post(
@@ -348,6 +351,7 @@ def test_wrong_password_unknown_user_and_closed_account_get_the_same_message(sig
     assert password not in str(record.detail)
 
 
+@pytest.mark.security
 def test_five_wrong_passwords_block_the_username_for_a_while(sig):
     make_portal_account(sig.case, username="alex")
     for _ in range(access.PASSWORD_FAILURES_PER_USERNAME):
@@ -358,6 +362,7 @@ def test_five_wrong_passwords_block_the_username_for_a_while(sig):
     assert "För många försök. Vänta 15 minuter" in str(exc.value)
 
 
+@pytest.mark.security
 def test_twenty_failures_from_one_address_block_it(sig):
     make_portal_account(sig.case, username="alex")
     for n in range(access.PASSWORD_FAILURES_PER_IP):
@@ -399,6 +404,7 @@ def test_an_idle_session_is_locked_until_the_pin_is_given(sig, portal_login):
     assert client.session[auth.PIN_FAILURES_KEY] == 0
 
 
+@pytest.mark.security
 def test_five_wrong_pins_end_the_session(sig, portal_login):
     account = make_portal_account(sig.case)
     client = portal_login(account)
