@@ -13,34 +13,19 @@ import pytest
 from django.urls import reverse
 
 from e2e.journeys import sign_in, social_services
-from tests.conftest import inform, make_person
-from tests.test_attacks import XSS
+from tests.conftest import make_person
+from tests.test_attacks import make_hostile_case
 
 pytestmark = pytest.mark.security
 
 
 @pytest.fixture
 def hostile_case(transactional_db: Any) -> tuple[Any, Any]:
-    from samsyn.cases import services as cases
-    from samsyn.consent.models import DataCategory
     from samsyn.organisations.models import Role
 
     owner = social_services()
-    district = owner.district
     coordinator = make_person("samordnare", owner, Role.COORDINATOR)
-    case = cases.case_create(
-        reason=XSS,
-        actor=coordinator,
-        first_name=XSS[:60],
-        last_name="Exempelsson",
-        personnummer="20100521-0016",
-        sex="pojke",
-        district=district,
-        summary=XSS,
-    )
-    school = DataCategory.objects.get(slug="skola")
-    cases.note_create(actor=coordinator, case=case, category=school, title=XSS, text=XSS)
-    inform(case, coordinator)
+    case = make_hostile_case(coordinator, owner.district)
     return coordinator, case
 
 

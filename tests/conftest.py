@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -59,6 +60,23 @@ def inform(case: object, actor: Person) -> None:
         informed_on=timezone.localdate(),
         informed_by=actor,
     )
+
+
+def url_routes() -> Iterator[tuple[str, Any, dict[str, Any]]]:
+    """(name, view, path converters) for every named URL of the URL configuration,
+    namespaces included: what the access matrix and the attack tests walk."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns: list[Any], namespace: str, converters: dict[str, Any]) -> Iterator[Any]:
+        for pattern in patterns:
+            found = {**converters, **getattr(pattern.pattern, "converters", {})}
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, inner, found)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield f"{namespace}{pattern.name}", pattern.callback, found
+
+    yield from walk(get_resolver().url_patterns, "", {})
 
 
 def current_code(person: Person) -> str:

@@ -54,9 +54,9 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-from tests.conftest import inform, make_person, make_portal_account
+from tests.conftest import inform, make_person, make_portal_account, url_routes
 
 pytestmark = pytest.mark.security
 
@@ -331,19 +331,8 @@ GUARDED_POSTS += ["retention:rule_edit", "retention:hold_set", "retention:hold_l
 GUARDED_POSTS += ["webhooks:toggle", "webhooks:delete"]  # another municipality's webhook
 
 
-def _names(patterns: list[Any], prefix: str = "") -> set[str]:
-    names: set[str] = set()
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
-            names |= _names(pattern.url_patterns, namespace)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            names.add(prefix + pattern.name)
-    return names
-
-
 def test_every_url_has_an_entry():
-    missing = _names(get_resolver().url_patterns) - set(MATRIX)
+    missing = {name for name, _view, _converters in url_routes()} - set(MATRIX)
     assert not missing, f"add these URLs to the access matrix: {sorted(missing)}"
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import uuid
 import zipfile
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -20,7 +19,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.urls.converters import IntConverter, UUIDConverter
 from django.utils import timezone
 
@@ -29,7 +28,14 @@ from samsyn.cases import services as cases
 from samsyn.cases.models import Case, JournalNote
 from samsyn.consent.models import Consent, DataCategory
 from samsyn.organisations.models import Person
-from tests.conftest import PASSWORD, current_code, inform, sign_in_client, staff_client
+from tests.conftest import (
+    PASSWORD,
+    current_code,
+    inform,
+    sign_in_client,
+    staff_client,
+    url_routes,
+)
 from tests.test_consent_views import blank_pdf, record_data
 
 pytestmark = pytest.mark.security
@@ -47,21 +53,6 @@ SQLI = [
 
 
 # --- the URL configuration, walked --------------------------------------------------------
-
-
-def _routes() -> Iterator[tuple[str, Any, dict[str, Any]]]:
-    """(name, view, converters) for every named URL, namespaces included."""
-
-    def walk(patterns: list[Any], namespace: str, converters: dict[str, Any]) -> Iterator[Any]:
-        for pattern in patterns:
-            found = {**converters, **getattr(pattern.pattern, "converters", {})}
-            if isinstance(pattern, URLResolver):
-                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-                yield from walk(pattern.url_patterns, inner, found)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                yield f"{namespace}{pattern.name}", pattern.callback, found
-
-    yield from walk(get_resolver().url_patterns, "", {})
 
 
 def _sample(converter: Any, code: uuid.UUID | None) -> Any:
@@ -86,7 +77,7 @@ def _csrf_exempt(view: Any) -> bool:
 def test_only_the_token_api_is_exempt_from_csrf():
     """Cookies never authenticate the API (tokens only: tests/test_api.py), so only it may
     skip the CSRF check; every other route checks it."""
-    exempt = sorted(name for name, view, _ in _routes() if _csrf_exempt(view))
+    exempt = sorted(name for name, view, _ in url_routes() if _csrf_exempt(view))
     assert exempt, "the walk found no API routes: is the URL configuration walked at all?"
     assert all(name.startswith("api:") for name in exempt), exempt
 
@@ -100,7 +91,7 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(sig, who
     before = (AuditRecord.objects.count(), Case.objects.count(), JournalNote.objects.count())
     wrong = []
     checked = 0
-    for name, view, converters in _routes():
+    for name, view, converters in url_routes():
         if _csrf_exempt(view):
             continue
         url = _url(name, converters, sig.case.code)
@@ -120,27 +111,34 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(sig, who
 # --- stored and reflected XSS ---------------------------------------------------------------
 
 
-@pytest.fixture
-def hostile(world):
-    """A case whose youth, guardian, note and consent file name are all attacks."""
+def make_hostile_case(coordinator: Person, district: Any) -> Case:
+    """A case whose youth, reason, address, school, summary and a note are all attacks (the
+    browser journey's case too: e2e/test_attack_journey.py)."""
     case = cases.case_create(
         reason=XSS,
-        actor=world.coordinator,
+        actor=coordinator,
         first_name=XSS[:60],
         last_name="Exempelsson",
         personnummer="20100521-0016",
         sex="pojke",
-        district=world.district,
+        district=district,
         address=XSS,
         phone="070-1234567",
         school=XSS[:100],
         summary=XSS,
     )
+    school = DataCategory.objects.get(slug="skola")
+    cases.note_create(actor=coordinator, case=case, category=school, title=XSS, text=XSS)
+    inform(case, coordinator)
+    return case
+
+
+@pytest.fixture
+def hostile(world):
+    """The hostile case, with the police taking part and a hostile guardian."""
+    case = make_hostile_case(world.coordinator, world.district)
     cases.member_add(actor=world.coordinator, case=case, person=world.police)
     cases.guardian_add(actor=world.coordinator, case=case, first_name=XSS[:60], last_name="X")
-    school = DataCategory.objects.get(slug="skola")
-    cases.note_create(actor=world.coordinator, case=case, category=school, title=XSS, text=XSS)
-    inform(case, world.coordinator)
     return case
 
 
@@ -148,7 +146,7 @@ def _case_pages(code: uuid.UUID) -> list[str]:
     """Every GET page of one case (routes with the case's code as their only argument)."""
     return [
         reverse(name, kwargs={"code": code})
-        for name, _view, converters in _routes()
+        for name, _view, converters in url_routes()
         if list(converters) == ["code"] and not name.startswith("api:")
     ]
 
@@ -195,7 +193,7 @@ def test_hostile_text_is_escaped_in_the_portal(hostile, world, portal_login):
     http = portal_login(account)
     pages = [
         reverse(name)
-        for name, _view, converters in _routes()
+        for name, _view, converters in url_routes()
         if name.startswith("portal:") and not converters and name != "portal:logout"
     ]
     assert len(pages) > 8
@@ -212,7 +210,7 @@ def _get_pages() -> list[tuple[str, str]]:
     """Every page without arguments that answers GET (not the API: JSON, tested below)."""
     return [
         (name, reverse(name))
-        for name, _view, converters in _routes()
+        for name, _view, converters in url_routes()
         if not converters and not name.startswith("api:") and name != "accounts:logout"
     ]
 
@@ -358,17 +356,6 @@ def test_no_page_may_be_framed(sig, login):
 # --- hostile uploads ------------------------------------------------------------------------
 
 
-def _pdf_with(change) -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(595, 842)
-    change(writer)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
 def _javascript(writer) -> None:
     from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
@@ -401,10 +388,10 @@ def media(settings, tmp_path):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("blankett.pdf", _pdf_with(_javascript), "innehåller skript"),
-        ("blankett.pdf", _pdf_with(_launch), "innehåller skript"),
-        ("blankett.pdf", _pdf_with(lambda w: w.add_attachment("a.exe", b"MZ")), "inbäddade filer"),
-        ("blankett.pdf", _pdf_with(lambda w: w.encrypt("hemligt")), "lösenordsskyddad"),
+        ("blankett.pdf", blank_pdf(_javascript), "innehåller skript"),
+        ("blankett.pdf", blank_pdf(_launch), "innehåller skript"),
+        ("blankett.pdf", blank_pdf(lambda w: w.add_attachment("a.exe", b"MZ")), "inbäddade filer"),
+        ("blankett.pdf", blank_pdf(lambda w: w.encrypt("hemligt")), "lösenordsskyddad"),
         ("blankett.pdf", b"%PDF-1.7\n" + b"\x00" * 100, "går inte att läsa som PDF"),
         ("blankett.pdf", b"MZ\x90\x00 a Windows program", "måste vara en PDF, JPG eller PNG"),
         ("blankett.png", b"GIF89a pretending", "måste vara en PDF, JPG eller PNG"),

@@ -21,14 +21,17 @@ from tests.test_case_views import IDENTIFYING, cat, everyone, give, no_identifyi
 pytestmark = pytest.mark.django_db
 
 
-def blank_pdf() -> bytes:
-    """A real one-page PDF, as a scanner would make (the upload reads it, D55)."""
+def blank_pdf(change=None) -> bytes:
+    """A real one-page PDF, as a scanner would make (the upload reads it, D55); `change` may
+    alter the writer first (the attack tests add scripts, attachments, a password)."""
     import io
 
     from pypdf import PdfWriter
 
     writer = PdfWriter()
     writer.add_blank_page(595, 842)
+    if change is not None:
+        change(writer)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
